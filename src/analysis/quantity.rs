@@ -1,0 +1,139 @@
+//! Pack quantities: "5 kg", "500gm", "1.5 ltr", "2 x 500 g", "1 dozen", "५ किलो" become a value
+//! in a base unit (grams, millilitres or pieces). Works on analyzed tokens, so the product's
+//! `size` and the shopper's message are read by the same rules.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use super::lexicon::{BaseUnit, Lexicon};
+
+/// The base unit a quantity is expressed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[repr(u64)]
+pub enum Unit {
+    /// Mass, in grams.
+    #[serde(rename = "g")]
+    Grams = 1,
+    /// Volume, in millilitres.
+    #[serde(rename = "ml")]
+    Millilitres = 2,
+    /// Count, in pieces.
+    #[serde(rename = "pcs")]
+    Pieces = 3,
+}
+
+impl Unit {
+    /// The unit stored under `code` in the index, if any.
+    pub fn from_code(code: u64) -> Option<Unit> {
+        match code {
+            1 => Some(Unit::Grams),
+            2 => Some(Unit::Millilitres),
+            3 => Some(Unit::Pieces),
+            _ => None,
+        }
+    }
+}
+
+/// An amount in a base unit.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Quantity {
+    /// Amount in `unit`.
+    pub value: f64,
+    /// Base unit.
+    pub unit: Unit,
+}
+
+impl Quantity {
+    /// The first quantity in `tokens`.
+    pub fn find(tokens: &[String]) -> Option<Quantity> {
+        Quantity::find_span(tokens).map(|(_, q)| q)
+    }
+
+    /// The first quantity in `tokens` and the tokens it spans.
+    pub fn find_span(tokens: &[String]) -> Option<(Range<usize>, Quantity)> {
+        (0..tokens.len()).find_map(|at| quantity_at(tokens, at))
+    }
+
+    /// Whether two quantities are the same pack size (within 1%).
+    pub fn same_size(&self, other: &Quantity) -> bool {
+        self.unit == other.unit && (self.value - other.value).abs() <= 0.01 * self.value.max(other.value)
+    }
+}
+
+fn quantity_at(tokens: &[String], at: usize) -> Option<(Range<usize>, Quantity)> {
+    let number = parse_number(&tokens[at])?;
+    let (unit, factor) = unit_alias(tokens.get(at + 1)?)?;
+    let mut span = at..at + 2;
+    let mut value = number * factor;
+    // "2 x 500 g": a multiplier before the number.
+    if at >= 2 && tokens[at - 1] == "x" {
+        if let Some(count) = parse_number(&tokens[at - 2]).filter(|c| c.fract() == 0.0 && *c <= 100.0) {
+            value *= count;
+            span.start = at - 2;
+        }
+    }
+    (value > 0.0 && value.is_finite()).then_some((span, Quantity { value, unit }))
+}
+
+fn parse_number(token: &str) -> Option<f64> {
+    if !token.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    token.replace(',', "").parse().ok()
+}
+
+/// Unit words and their base unit and factor, as they appear after analysis (lowercase,
+/// plural-folded, nukta-free).
+pub fn unit_alias(token: &str) -> Option<(Unit, f64)> {
+    static TABLE: OnceLock<HashMap<String, (Unit, f64)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        for alias in Lexicon::builtin().units() {
+            let unit = match alias.base {
+                BaseUnit::Grams => Unit::Grams,
+                BaseUnit::Millilitres => Unit::Millilitres,
+                BaseUnit::Pieces => Unit::Pieces,
+            };
+            // Analyze the alias like any text, so "kgs" and "किलो" meet the query's tokens.
+            if let [token] = super::tokens(&alias.alias).as_slice() {
+                table.entry(token.clone()).or_insert((unit, alias.factor));
+            }
+        }
+        table
+    });
+    table.get(token).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tokens;
+
+    fn parse(text: &str) -> Option<(f64, Unit)> {
+        Quantity::find(&tokens(text)).map(|q| (q.value, q.unit))
+    }
+
+    #[test]
+    fn shoppers_ways_of_writing_five_kilos_agree() {
+        for text in ["aata 5kg", "aata 5 kg", "5 kilo atta", "५ किलो आटा", "5000 gm", "5 kgs"] {
+            assert_eq!(parse(text), Some((5000.0, Unit::Grams)), "{text}");
+        }
+    }
+
+    #[test]
+    fn volumes_counts_and_multipacks() {
+        assert_eq!(parse("1.5 ltr oil"), Some((1500.0, Unit::Millilitres)));
+        assert_eq!(parse("200ml"), Some((200.0, Unit::Millilitres)));
+        assert_eq!(parse("1 dozen eggs"), Some((12.0, Unit::Pieces)));
+        assert_eq!(parse("12 pcs"), Some((12.0, Unit::Pieces)));
+        assert_eq!(parse("2 x 500 g"), Some((1000.0, Unit::Grams)));
+    }
+
+    #[test]
+    fn numbers_without_units_are_not_quantities() {
+        assert_eq!(parse("shampoo under 100"), None);
+        assert_eq!(parse("kg"), None);
+        assert_eq!(parse("0 kg"), None);
+    }
+}

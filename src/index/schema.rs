@@ -1,0 +1,202 @@
+//! The tantivy schema of a catalog generation and how a [`Product`] becomes a document.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
+};
+use tantivy::TantivyDocument;
+
+use crate::analysis::{self, Quantity, TEXT_ANALYZER};
+use crate::catalog::Product;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Merchant id: raw term for lookups and deletes, fast column for hits.
+    pub id: Field,
+    /// First 8 bytes of the id, big-endian: orders ties by id inside the collector.
+    pub id_sort: Field,
+    /// Title and its translations.
+    pub title: Field,
+    pub brand: Field,
+    /// Category path levels and Google category.
+    pub category: Field,
+    pub keywords: Field,
+    pub description: Field,
+    /// Normalized brand, exact filter.
+    pub brand_exact: Field,
+    /// Normalized category levels and path prefixes, exact filter.
+    pub category_exact: Field,
+    /// Effective price in the major unit.
+    pub price: Field,
+    /// 1 when a shopper can order it now.
+    pub orderable: Field,
+    pub popularity: Field,
+    /// Pack size in base units (grams, millilitres, pieces) and which base.
+    pub size_value: Field,
+    pub size_unit: Field,
+    /// The product as JSON.
+    pub stored: Field,
+}
+
+/// Text fields searched for query words, with their weight.
+pub fn weighted_text_fields(fields: &Fields) -> [(Field, f32); 5] {
+    [
+        (fields.title, 3.0),
+        (fields.brand, 2.0),
+        (fields.keywords, 1.6),
+        (fields.category, 1.5),
+        (fields.description, 0.5),
+    ]
+}
+
+/// Builds the schema; `Fields` are looked up again from an opened index by [`Fields::of`].
+pub fn build_schema() -> Schema {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    builder.add_text_field("id", STRING | FAST | STORED);
+    builder.add_u64_field("id_sort", FAST);
+    for name in ["title", "brand", "category", "keywords", "description"] {
+        builder.add_text_field(name, text.clone());
+    }
+    builder.add_text_field("brand_exact", STRING);
+    builder.add_text_field("category_exact", STRING);
+    builder.add_f64_field("price", NumericOptions::default().set_fast().set_indexed());
+    builder.add_u64_field("orderable", NumericOptions::default().set_fast().set_indexed());
+    builder.add_f64_field("popularity", FAST);
+    builder.add_f64_field("size_value", FAST);
+    builder.add_u64_field("size_unit", FAST);
+    builder.add_text_field("stored", STORED);
+    builder.build()
+}
+
+impl Fields {
+    /// Field handles of a schema built by [`build_schema`].
+    pub fn of(schema: &Schema) -> tantivy::Result<Fields> {
+        let get = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            id: get("id")?,
+            id_sort: get("id_sort")?,
+            title: get("title")?,
+            brand: get("brand")?,
+            category: get("category")?,
+            keywords: get("keywords")?,
+            description: get("description")?,
+            brand_exact: get("brand_exact")?,
+            category_exact: get("category_exact")?,
+            price: get("price")?,
+            orderable: get("orderable")?,
+            popularity: get("popularity")?,
+            size_value: get("size_value")?,
+            size_unit: get("size_unit")?,
+            stored: get("stored")?,
+        })
+    }
+
+    /// The tantivy document for a product.
+    pub fn document(&self, product: &Product) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, &product.id);
+        doc.add_u64(self.id_sort, id_sort_key(&product.id));
+        doc.add_text(self.title, &product.title);
+        for title in product.titles.values() {
+            doc.add_text(self.title, title);
+        }
+        if let Some(brand) = &product.brand {
+            doc.add_text(self.brand, brand);
+            doc.add_text(self.brand_exact, exact_key(brand));
+        }
+        for value in category_paths(product) {
+            doc.add_text(self.category_exact, value);
+        }
+        for level in product.category_levels() {
+            doc.add_text(self.category, level);
+        }
+        if let Some(google) = &product.google_product_category {
+            doc.add_text(self.category, google);
+        }
+        for keyword in &product.keywords {
+            doc.add_text(self.keywords, keyword);
+        }
+        if let Some(description) = &product.description {
+            doc.add_text(self.description, description);
+        }
+        if let Some(price) = product.effective_price() {
+            doc.add_f64(self.price, price.amount);
+        }
+        doc.add_u64(self.orderable, product.availability.is_orderable() as u64);
+        doc.add_f64(self.popularity, product.popularity.unwrap_or(0.0));
+        if let Some(quantity) = product_quantity(product) {
+            doc.add_f64(self.size_value, quantity.value);
+            doc.add_u64(self.size_unit, quantity.unit as u64);
+        }
+        let json = serde_json::to_string(product).expect("a product always serializes");
+        doc.add_text(self.stored, json);
+        doc
+    }
+}
+
+/// The pack size of a product: its `size`, else a quantity in its title.
+pub fn product_quantity(product: &Product) -> Option<Quantity> {
+    let from = |text: &str| Quantity::find(&analysis::tokens(text));
+    product.size.as_deref().and_then(from).or_else(|| from(&product.title))
+}
+
+/// The key exact filters compare: normalized, words joined by single spaces.
+pub fn exact_key(text: &str) -> String {
+    analysis::normalize(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every category level and every path prefix, as exact keys: `"dairy"`, `"dairy > milk"`.
+fn category_paths(product: &Product) -> Vec<String> {
+    let levels: Vec<String> = product.category_levels().iter().map(|l| exact_key(l)).collect();
+    let mut out = levels.clone();
+    for end in 2..=levels.len() {
+        out.push(levels[..end].join(" > "));
+    }
+    if let Some(google) = &product.google_product_category {
+        out.push(exact_key(google));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// First 8 bytes of the id, big-endian, so integer order is byte order of the ids.
+pub fn id_sort_key(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (slot, b) in bytes.iter_mut().zip(id.bytes()) {
+        *slot = b;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_sort_key_orders_like_the_ids() {
+        let mut ids = ["b", "a10", "a2", "a", "Z", "demo-000002", "demo-000010"];
+        let mut by_key = ids;
+        ids.sort();
+        by_key.sort_by_key(|id| id_sort_key(id));
+        assert_eq!(ids, by_key);
+    }
+
+    #[test]
+    fn category_filter_keys_cover_levels_and_prefixes() {
+        let product = Product {
+            product_type: Some("Dairy > Milk & Cream > Toned Milk".into()),
+            ..Product::default()
+        };
+        let paths = category_paths(&product);
+        for expected in ["dairy", "milk & cream", "dairy > milk & cream", "dairy > milk & cream > toned milk"] {
+            assert!(paths.contains(&expected.to_string()), "{expected} missing from {paths:?}");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The catalog's word dictionary: an fst of every analyzed word in titles, brands, categories
+//! and keywords, mapped to how many products carry it. It supplies typo and prefix candidates
+//! for a query word once, and every field then searches the same candidates.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use fst::automaton::{Automaton, Str};
+use fst::{IntoStreamer, Map, Streamer};
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
+use tantivy::schema::Field;
+use tantivy::Searcher;
+
+use crate::analysis::grapheme_len;
+use crate::error::{Error, Result};
+
+/// Most prefix candidates kept for one word.
+const MAX_PREFIX_CANDIDATES: usize = 24;
+/// Most dictionary keys visited for a prefix, so a one-letter prefix costs no more than a long one.
+const MAX_PREFIX_SCAN: usize = 2_000;
+/// Most typo candidates kept for one word.
+const MAX_TYPO_CANDIDATES: usize = 12;
+
+/// How a candidate word relates to the query word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchKind {
+    /// The word itself.
+    Exact,
+    /// The query word is a prefix of it.
+    Prefix,
+    /// Within the typo budget.
+    Typo,
+}
+
+/// A dictionary word a query word may stand for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub word: String,
+    pub kind: MatchKind,
+    /// Edits from the query word (0 for exact and prefix).
+    pub distance: u8,
+    /// Products carrying the word.
+    pub doc_freq: u64,
+}
+
+/// The typo budget for a word: 1 edit from 4 graphemes, 2 from 8.
+pub fn typo_budget(word: &str) -> u8 {
+    match grapheme_len(word) {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+fn automaton_builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+    static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    if distance <= 1 {
+        ONE.get_or_init(|| LevenshteinAutomatonBuilder::new(1, true))
+    } else {
+        TWO.get_or_init(|| LevenshteinAutomatonBuilder::new(2, true))
+    }
+}
+
+/// Word → document frequency, as an fst.
+pub struct WordDictionary {
+    map: Map<Vec<u8>>,
+}
+
+impl WordDictionary {
+    /// Builds the dictionary from the term dictionaries of `fields` in every segment.
+    pub fn from_searcher(searcher: &Searcher, fields: &[Field]) -> Result<WordDictionary> {
+        let mut counts: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            for &field in fields {
+                let inverted = segment.inverted_index(field)?;
+                let mut terms = inverted.terms().stream()?;
+                while let Some((term, info)) = terms.next() {
+                    if std::str::from_utf8(term).is_ok() {
+                        *counts.entry(term.to_vec()).or_default() += u64::from(info.doc_freq);
+                    }
+                }
+            }
+        }
+        WordDictionary::from_sorted(counts)
+    }
+
+    /// Builds the dictionary from words in byte order with their counts.
+    pub fn from_sorted(words: BTreeMap<Vec<u8>, u64>) -> Result<WordDictionary> {
+        let map = Map::from_iter(words).map_err(|err| Error::internal(format!("word fst: {err}")))?;
+        Ok(WordDictionary { map })
+    }
+
+    /// Number of distinct words.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the dictionary has no words.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Size of the fst in bytes.
+    pub fn size_bytes(&self) -> usize {
+        self.map.as_fst().size()
+    }
+
+    /// Products carrying `word`, if any.
+    pub fn doc_freq(&self, word: &str) -> Option<u64> {
+        self.map.get(word)
+    }
+
+    /// Candidates for one query word: itself when present, words it is a prefix of when
+    /// `as_prefix`, and when it is absent, words within its typo budget (first letter kept:
+    /// an edit to the first letter costs double). Ordered best first.
+    pub fn expand(&self, word: &str, as_prefix: bool) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        let exact = self.doc_freq(word);
+        if let Some(doc_freq) = exact {
+            out.push(Candidate { word: word.to_string(), kind: MatchKind::Exact, distance: 0, doc_freq });
+        }
+        if as_prefix && grapheme_len(word) >= 2 {
+            out.extend(self.prefix_candidates(word));
+        }
+        if exact.is_none() {
+            for typo in self.typo_candidates(word) {
+                if !out.iter().any(|o| o.word == typo.word) {
+                    out.push(typo);
+                }
+            }
+        }
+        out
+    }
+
+    fn prefix_candidates(&self, prefix: &str) -> Vec<Candidate> {
+        let automaton = Str::new(prefix).starts_with();
+        let mut stream = self.map.search(automaton).into_stream();
+        let mut found = Vec::new();
+        let mut scanned = 0;
+        while let Some((key, doc_freq)) = stream.next() {
+            scanned += 1;
+            if key.len() > prefix.len() {
+                if let Ok(word) = std::str::from_utf8(key) {
+                    found.push(Candidate { word: word.to_string(), kind: MatchKind::Prefix, distance: 0, doc_freq });
+                }
+            }
+            if scanned >= MAX_PREFIX_SCAN {
+                break;
+            }
+        }
+        found.sort_by(|a, b| b.doc_freq.cmp(&a.doc_freq).then_with(|| a.word.cmp(&b.word)));
+        found.truncate(MAX_PREFIX_CANDIDATES);
+        found
+    }
+
+    fn typo_candidates(&self, word: &str) -> Vec<Candidate> {
+        let budget = typo_budget(word);
+        if budget == 0 {
+            return Vec::new();
+        }
+        let dfa = automaton_builder(budget).build_dfa(word);
+        let first = word.chars().next();
+        let rest = &word[first.map_or(0, char::len_utf8)..];
+        let mut stream = self.map.search(&dfa).into_stream();
+        let mut found = Vec::new();
+        while let Some((key, doc_freq)) = stream.next() {
+            let Ok(candidate) = std::str::from_utf8(key) else { continue };
+            let Some(distance) = final_distance(&dfa, key) else { continue };
+            let mut chars = candidate.chars();
+            let same_first = chars.next() == first;
+            // A first-letter edit costs two: with a budget of two, the rest must be exact.
+            let allowed = if same_first { distance <= budget } else { budget >= 2 && chars.as_str() == rest };
+            if allowed && distance > 0 {
+                found.push(Candidate { word: candidate.to_string(), kind: MatchKind::Typo, distance, doc_freq });
+            }
+        }
+        found.sort_by(|a, b| {
+            a.distance.cmp(&b.distance).then(b.doc_freq.cmp(&a.doc_freq)).then_with(|| a.word.cmp(&b.word))
+        });
+        found.truncate(MAX_TYPO_CANDIDATES);
+        found
+    }
+}
+
+fn final_distance(dfa: &levenshtein_automata::DFA, key: &[u8]) -> Option<u8> {
+    let mut state = dfa.start();
+    for &b in key {
+        state = dfa.accept(&state, b);
+    }
+    match dfa.distance(state) {
+        Distance::Exact(d) => Some(d),
+        Distance::AtLeast(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dictionary(words: &[(&str, u64)]) -> WordDictionary {
+        let map = words.iter().map(|(w, n)| (w.as_bytes().to_vec(), *n)).collect();
+        WordDictionary::from_sorted(map).unwrap()
+    }
+
+    fn words(candidates: &[Candidate]) -> Vec<&str> {
+        candidates.iter().map(|c| c.word.as_str()).collect()
+    }
+
+    #[test]
+    fn typo_budget_follows_grapheme_counts() {
+        assert_eq!(typo_budget("dal"), 0);
+        assert_eq!(typo_budget("buttr"), 1);
+        assert_eq!(typo_budget("detergent"), 2);
+        assert_eq!(typo_budget("मक्खन"), 0, "three graphemes get no typo budget");
+    }
+
+    #[test]
+    fn a_typo_finds_the_catalog_word() {
+        let dict = dictionary(&[("batter", 2), ("butter", 40), ("buttermilk", 5)]);
+        let found = dict.expand("buttr", false);
+        assert_eq!(words(&found), ["butter"]);
+        assert_eq!(found[0].kind, MatchKind::Typo);
+    }
+
+    #[test]
+    fn first_letter_edit_costs_double() {
+        let dict = dictionary(&[("mutter", 3), ("butter", 3)]);
+        // "mutter" differs from "butter" only in the first letter: one edit, but it costs two.
+        assert!(words(&dict.expand("butter", false)).contains(&"butter"));
+        assert_eq!(words(&dict.expand("buttar", false)), ["butter"]);
+        let long = dictionary(&[("detergent", 1), ("retergent", 1)]);
+        assert_eq!(words(&long.expand("xetergent", false)), ["detergent", "retergent"]);
+    }
+
+    #[test]
+    fn prefix_expands_the_last_word_only_when_asked() {
+        let dict = dictionary(&[("bread", 9), ("brown", 4), ("butter", 40)]);
+        assert!(dict.expand("br", false).is_empty());
+        assert_eq!(words(&dict.expand("br", true)), ["bread", "brown"]);
+    }
+
+    #[test]
+    fn exact_words_do_not_drag_in_typos() {
+        let dict = dictionary(&[("rice", 9), ("mice", 1), ("rise", 1)]);
+        assert_eq!(words(&dict.expand("rice", false)), ["rice"]);
+    }
+}
