@@ -9,3 +9,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod index;
+pub mod query;
+pub mod search;
+pub mod engine;
+pub mod api;

@@ -14,3 +14,26 @@ impl Lexicon {
     /// Units.
     pub fn units(&self) -> &[UnitAlias] { &self.units }
 }
+/// Bound.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Bound { Max, Min }
+/// Position.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PhrasePosition { Before, After }
+/// Phrase.
+pub struct PricePhrase { pub phrase: String, pub bound: Bound, pub position: PhrasePosition }
+/// Concept.
+pub struct Concept { pub id: String, pub group: String, pub terms: Vec<String> }
+impl Lexicon {
+    /// Fillers.
+    pub fn fillers(&self) -> impl Iterator<Item = &str> { ["hi", "hello", "please", "bhaiya", "mujhe", "chahiye", "do you have", "want"].into_iter() }
+    /// Phrases.
+    pub fn price_phrases(&self) -> &[PricePhrase] {
+        static P: std::sync::OnceLock<Vec<PricePhrase>> = std::sync::OnceLock::new();
+        P.get_or_init(|| vec![PricePhrase { phrase: "under".into(), bound: Bound::Max, position: PhrasePosition::Before }, PricePhrase { phrase: "se kam".into(), bound: Bound::Max, position: PhrasePosition::After }, PricePhrase { phrase: "above".into(), bound: Bound::Min, position: PhrasePosition::Before }])
+    }
+    /// Currency.
+    pub fn currency_words(&self) -> impl Iterator<Item = &str> { ["rs", "inr", "rupees"].into_iter() }
+    /// Concepts.
+    pub fn concepts(&self) -> &[Concept] { &[] }
+}

@@ -4,7 +4,7 @@
 mod feed;
 mod product;
 mod record;
-// pub mod sample;
+pub mod sample;
 
 pub use feed::{FeedFormat, FeedReader, FeedRow};
 pub use product::{parse_price, Availability, Price, Product};

@@ -1,6 +1,8 @@
 //! The catalog's word dictionary: an fst of every analyzed word in titles, brands, categories
 //! and keywords, mapped to how many products carry it. It supplies typo and prefix candidates
-//! for a query word once, and every field then searches the same candidates.
+//! for a query word once, and every field then searches the same candidates. Each word's value
+//! packs its document frequency with a bit mask of the fields it occurs in, so a search only
+//! asks the fields that can match.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -39,8 +41,20 @@ pub struct Candidate {
     pub kind: MatchKind,
     /// Edits from the query word (0 for exact and prefix).
     pub distance: u8,
-    /// Products carrying the word.
+    /// Products carrying the word (summed over fields).
     pub doc_freq: u64,
+    /// Bit `i` set when the word occurs in the `i`-th field the dictionary was built from.
+    pub fields: u8,
+}
+
+const MASK_BITS: u32 = 8;
+
+fn pack(doc_freq: u64, fields: u8) -> u64 {
+    (doc_freq << MASK_BITS) | u64::from(fields)
+}
+
+fn unpack(value: u64) -> (u64, u8) {
+    (value >> MASK_BITS, (value & 0xFF) as u8)
 }
 
 /// The typo budget for a word: 1 edit from 4 graphemes, 2 from 8.
@@ -68,26 +82,30 @@ pub struct WordDictionary {
 }
 
 impl WordDictionary {
-    /// Builds the dictionary from the term dictionaries of `fields` in every segment.
+    /// Builds the dictionary from the term dictionaries of `fields` (at most 8) in every
+    /// segment; field `i` sets bit `i` of a word's field mask.
     pub fn from_searcher(searcher: &Searcher, fields: &[Field]) -> Result<WordDictionary> {
-        let mut counts: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        let mut words: BTreeMap<Vec<u8>, (u64, u8)> = BTreeMap::new();
         for segment in searcher.segment_readers() {
-            for &field in fields {
+            for (bit, &field) in fields.iter().enumerate().take(MASK_BITS as usize) {
                 let inverted = segment.inverted_index(field)?;
                 let mut terms = inverted.terms().stream()?;
                 while let Some((term, info)) = terms.next() {
                     if std::str::from_utf8(term).is_ok() {
-                        *counts.entry(term.to_vec()).or_default() += u64::from(info.doc_freq);
+                        let entry = words.entry(term.to_vec()).or_default();
+                        entry.0 += u64::from(info.doc_freq);
+                        entry.1 |= 1 << bit;
                     }
                 }
             }
         }
-        WordDictionary::from_sorted(counts)
+        WordDictionary::from_sorted(words)
     }
 
-    /// Builds the dictionary from words in byte order with their counts.
-    pub fn from_sorted(words: BTreeMap<Vec<u8>, u64>) -> Result<WordDictionary> {
-        let map = Map::from_iter(words).map_err(|err| Error::internal(format!("word fst: {err}")))?;
+    /// Builds the dictionary from words in byte order with their counts and field masks.
+    pub fn from_sorted(words: BTreeMap<Vec<u8>, (u64, u8)>) -> Result<WordDictionary> {
+        let packed = words.into_iter().map(|(word, (freq, fields))| (word, pack(freq, fields)));
+        let map = Map::from_iter(packed).map_err(|err| Error::internal(format!("word fst: {err}")))?;
         Ok(WordDictionary { map })
     }
 
@@ -106,9 +124,9 @@ impl WordDictionary {
         self.map.as_fst().size()
     }
 
-    /// Products carrying `word`, if any.
-    pub fn doc_freq(&self, word: &str) -> Option<u64> {
-        self.map.get(word)
+    /// Products carrying `word` and its field mask, if it is in the catalog.
+    pub fn get(&self, word: &str) -> Option<(u64, u8)> {
+        self.map.get(word).map(unpack)
     }
 
     /// Candidates for one query word: itself when present, words it is a prefix of when
@@ -116,9 +134,9 @@ impl WordDictionary {
     /// an edit to the first letter costs double). Ordered best first.
     pub fn expand(&self, word: &str, as_prefix: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
-        let exact = self.doc_freq(word);
-        if let Some(doc_freq) = exact {
-            out.push(Candidate { word: word.to_string(), kind: MatchKind::Exact, distance: 0, doc_freq });
+        let exact = self.get(word);
+        if let Some((doc_freq, fields)) = exact {
+            out.push(Candidate { word: word.to_string(), kind: MatchKind::Exact, distance: 0, doc_freq, fields });
         }
         if as_prefix && grapheme_len(word) >= 2 {
             out.extend(self.prefix_candidates(word));
@@ -138,11 +156,12 @@ impl WordDictionary {
         let mut stream = self.map.search(automaton).into_stream();
         let mut found = Vec::new();
         let mut scanned = 0;
-        while let Some((key, doc_freq)) = stream.next() {
+        while let Some((key, value)) = stream.next() {
             scanned += 1;
             if key.len() > prefix.len() {
                 if let Ok(word) = std::str::from_utf8(key) {
-                    found.push(Candidate { word: word.to_string(), kind: MatchKind::Prefix, distance: 0, doc_freq });
+                    let (doc_freq, fields) = unpack(value);
+                    found.push(Candidate { word: word.to_string(), kind: MatchKind::Prefix, distance: 0, doc_freq, fields });
                 }
             }
             if scanned >= MAX_PREFIX_SCAN {
@@ -164,7 +183,8 @@ impl WordDictionary {
         let rest = &word[first.map_or(0, char::len_utf8)..];
         let mut stream = self.map.search(&dfa).into_stream();
         let mut found = Vec::new();
-        while let Some((key, doc_freq)) = stream.next() {
+        while let Some((key, value)) = stream.next() {
+            let (doc_freq, fields) = unpack(value);
             let Ok(candidate) = std::str::from_utf8(key) else { continue };
             let Some(distance) = final_distance(&dfa, key) else { continue };
             let mut chars = candidate.chars();
@@ -172,7 +192,7 @@ impl WordDictionary {
             // A first-letter edit costs two: with a budget of two, the rest must be exact.
             let allowed = if same_first { distance <= budget } else { budget >= 2 && chars.as_str() == rest };
             if allowed && distance > 0 {
-                found.push(Candidate { word: candidate.to_string(), kind: MatchKind::Typo, distance, doc_freq });
+                found.push(Candidate { word: candidate.to_string(), kind: MatchKind::Typo, distance, doc_freq, fields });
             }
         }
         found.sort_by(|a, b| {
@@ -199,7 +219,7 @@ mod tests {
     use super::*;
 
     fn dictionary(words: &[(&str, u64)]) -> WordDictionary {
-        let map = words.iter().map(|(w, n)| (w.as_bytes().to_vec(), *n)).collect();
+        let map = words.iter().map(|(w, n)| (w.as_bytes().to_vec(), (*n, 1))).collect();
         WordDictionary::from_sorted(map).unwrap()
     }
 

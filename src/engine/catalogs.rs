@@ -1,0 +1,158 @@
+//! The catalogs the engine serves, each with its live generation.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::index::CatalogGeneration;
+
+/// Checks a catalog name against `[a-z0-9_-]{1,64}`.
+pub fn validate_catalog_name(name: &str) -> Result<()> {
+    let ok = (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "invalid_catalog_name",
+            format!("catalog name {name:?} must be 1 to 64 characters of a-z, 0-9, _ and -"),
+        ))
+    }
+}
+
+/// One catalog: its directory and live generation.
+pub struct Catalog {
+    /// Catalog name.
+    pub name: String,
+    /// `data_dir/catalogs/<name>`.
+    pub dir: PathBuf,
+    live: RwLock<Option<Arc<CatalogGeneration>>>,
+}
+
+/// Stats shown by `GET /v1/catalogs/{catalog}`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CatalogInfo {
+    pub catalog: String,
+    pub documents: u64,
+    pub generation: u64,
+    pub updated_at: String,
+    pub size_bytes: u64,
+}
+
+impl Catalog {
+    /// The live generation, if the catalog has one.
+    pub fn live(&self) -> Option<Arc<CatalogGeneration>> {
+        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Makes `generation` live; returns the one it replaced.
+    pub fn swap(&self, generation: Arc<CatalogGeneration>) -> Option<Arc<CatalogGeneration>> {
+        self.live.write().unwrap_or_else(|e| e.into_inner()).replace(generation)
+    }
+
+    /// Current stats, if the catalog has a live generation.
+    pub fn info(&self) -> Option<CatalogInfo> {
+        let generation = self.live()?;
+        let snapshot = generation.snapshot();
+        Some(CatalogInfo {
+            catalog: self.name.clone(),
+            documents: snapshot.documents(),
+            generation: generation.number,
+            updated_at: snapshot.updated_at.clone(),
+            size_bytes: generation.size_bytes(),
+        })
+    }
+}
+
+/// Name → catalog.
+pub struct Catalogs {
+    dir: PathBuf,
+    map: RwLock<BTreeMap<String, Arc<Catalog>>>,
+}
+
+impl Catalogs {
+    /// No catalogs yet; `dir` is `data_dir/catalogs`.
+    pub fn new(dir: PathBuf) -> Catalogs {
+        Catalogs { dir, map: RwLock::new(BTreeMap::new()) }
+    }
+
+    /// Opens every catalog on disk. A catalog that fails to open is logged and skipped.
+    pub fn load_all(&self) -> Result<()> {
+        for entry in std::fs::read_dir(&self.dir)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if validate_catalog_name(&name).is_err() || !entry.path().is_dir() {
+                continue;
+            }
+            match CatalogGeneration::open_current(&entry.path()) {
+                Ok(Some(generation)) => {
+                    tracing::info!(catalog = %name, generation = generation.number, docs = generation.snapshot().documents(), "catalog loaded");
+                    let catalog = Arc::new(Catalog { name: name.clone(), dir: entry.path(), live: RwLock::new(Some(Arc::new(generation))) });
+                    self.write().insert(name, catalog);
+                }
+                Ok(None) => tracing::info!(catalog = %name, "catalog has no finished generation yet"),
+                Err(err) => tracing::error!(catalog = %name, %err, "could not open catalog"),
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Arc<Catalog>>> {
+        self.map.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Arc<Catalog>>> {
+        self.map.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A catalog by name.
+    pub fn get(&self, name: &str) -> Option<Arc<Catalog>> {
+        self.read().get(name).cloned()
+    }
+
+    /// All catalogs, by name.
+    pub fn all(&self) -> Vec<Arc<Catalog>> {
+        self.read().values().cloned().collect()
+    }
+
+    /// A catalog by name, created (empty, no generation) when missing.
+    pub fn get_or_create(&self, name: &str) -> Result<Arc<Catalog>> {
+        validate_catalog_name(name)?;
+        if let Some(catalog) = self.get(name) {
+            return Ok(catalog);
+        }
+        let dir = self.dir.join(name);
+        std::fs::create_dir_all(&dir)?;
+        let mut map = self.write();
+        let catalog = map
+            .entry(name.to_string())
+            .or_insert_with(|| Arc::new(Catalog { name: name.to_string(), dir, live: RwLock::new(None) }));
+        Ok(Arc::clone(catalog))
+    }
+
+    /// Forgets a catalog and deletes its files.
+    pub fn remove(&self, name: &str) -> Result<()> {
+        let removed = self.write().remove(name);
+        if let Some(catalog) = removed {
+            std::fs::remove_dir_all(&catalog.dir)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_catalog_name;
+
+    #[test]
+    fn catalog_names_are_checked() {
+        for good in ["demo", "shop-42", "a_b", &"x".repeat(64)] {
+            assert!(validate_catalog_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", "Demo", "a b", "../etc", "ü", &"x".repeat(65)] {
+            assert!(validate_catalog_name(bad).is_err(), "{bad}");
+        }
+    }
+}

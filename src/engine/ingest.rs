@@ -1,0 +1,192 @@
+//! Running write tasks: feeds are read row by row, validated and turned into documents in
+//! parallel (rayon), then written. A replace builds a new generation beside the live one and
+//! swaps only when it is complete; any failure leaves the live catalog serving.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tantivy::TantivyDocument;
+
+use super::tasks::{OnError, Task, TaskError, TaskSource};
+use super::{Catalog, Engine};
+use crate::catalog::{product_from_row, FeedReader, FeedRow, Product, RowError, ValidProduct};
+use crate::error::{Error, Result};
+use crate::index::{CatalogGeneration, Fields, GenerationBuilder};
+
+/// Rows validated and converted per parallel batch.
+const BATCH_ROWS: usize = 2_048;
+
+type Row = std::result::Result<ValidProduct, Vec<RowError>>;
+
+/// One item of a task's input: a raw feed row still to validate, or a ready product.
+enum Input {
+    Raw(FeedRow),
+    Ready(ValidProduct),
+}
+
+type InputRows = Box<dyn Iterator<Item = std::result::Result<Input, Vec<RowError>>> + Send>;
+
+/// The items of a task's input, in order.
+fn inputs(source: &TaskSource) -> Result<InputRows> {
+    Ok(match source {
+        TaskSource::Feed { path, format, .. } => {
+            let file = File::open(path)
+                .map_err(|err| Error::internal(format!("spooled feed {}: {err}", path.display())))?;
+            let reader = FeedReader::new((*format).into(), BufReader::with_capacity(1 << 16, file));
+            Box::new(reader.map(|row| row.map(Input::Raw).map_err(|e| vec![e])))
+        }
+        TaskSource::Sample => Box::new(
+            crate::catalog::sample::demo_catalog()
+                .into_iter()
+                .map(|product| Ok(Input::Ready(ValidProduct { product, unknown_fields: Vec::new() }))),
+        ),
+        TaskSource::Ids { .. } => Box::new(std::iter::empty()),
+    })
+}
+
+/// Reads the task's input in batches; each batch is validated (and, given `fields`, turned
+/// into documents) in parallel, then handed to `sink` row by row in feed order.
+fn for_each_batch(
+    engine: &Engine,
+    task: &mut Task,
+    fields: Option<Fields>,
+    mut sink: impl FnMut(&mut Task, ValidProduct, Option<TantivyDocument>) -> Result<()>,
+) -> Result<()> {
+    let source = task.source.clone().ok_or_else(|| Error::internal("task has no source"))?;
+    let mut input = inputs(&source)?;
+    loop {
+        let batch: Vec<_> = input.by_ref().take(BATCH_ROWS).collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        task.received += batch.len() as u64;
+        let converted: Vec<(Row, Option<TantivyDocument>)> = batch
+            .into_par_iter()
+            .map(|item| {
+                let row = item.and_then(|input| match input {
+                    Input::Raw(row) => product_from_row(&row),
+                    Input::Ready(valid) => Ok(valid),
+                });
+                let doc = match (&row, fields) {
+                    (Ok(valid), Some(fields)) => Some(fields.document(&valid.product)),
+                    _ => None,
+                };
+                (row, doc)
+            })
+            .collect();
+        for (row, doc) in converted {
+            match row {
+                Ok(valid) => sink(task, valid, doc)?,
+                Err(errors) => task.reject(errors),
+            }
+        }
+        engine.publish_progress(task);
+    }
+}
+
+fn count_unknown(task: &mut Task, valid: &ValidProduct) {
+    for name in &valid.unknown_fields {
+        *task.unknown_fields.entry(name.clone()).or_insert(0) += 1;
+    }
+}
+
+fn feed_rejected(task: &Task) -> TaskError {
+    TaskError {
+        code: "feed_rejected".into(),
+        message: format!(
+            "{} of {} rows were rejected, so nothing was written; fix the rows listed in errors, or send ?on_error=skip to index the good rows",
+            task.rejected, task.received
+        ),
+    }
+}
+
+/// Full replace: a new generation, published only when complete and accepted.
+pub fn replace(engine: &Engine, catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskError>> {
+    let config = engine.config();
+    let number = CatalogGeneration::next_number(&catalog.dir);
+    let mut builder = GenerationBuilder::create(
+        &catalog.dir,
+        number,
+        config.index_threads,
+        config.index_memory_mib * 1024 * 1024,
+    )?;
+    let fields = builder.fields();
+    let outcome = for_each_batch(engine, task, Some(fields), |task, valid, doc| {
+        count_unknown(task, &valid);
+        let doc = doc.unwrap_or_else(|| fields.document(&valid.product));
+        builder.add(&valid.product.id, doc)
+    });
+    if let Err(err) = outcome {
+        builder.abandon();
+        return Err(err);
+    }
+    task.duplicates = builder.duplicates();
+    if task.rejected > 0 && task.on_error == OnError::Abort {
+        builder.abandon();
+        return Ok(Some(feed_rejected(task)));
+    }
+    task.indexed = builder.products();
+    let generation = builder.finish()?;
+    CatalogGeneration::publish(&catalog.dir, number)?;
+    let old = catalog.swap(Arc::new(generation));
+    if let Some(old) = old {
+        let old_dir = old.dir().to_path_buf();
+        drop(old);
+        // Searches still holding the old snapshot keep their mmaps; the files can go.
+        if let Err(err) = std::fs::remove_dir_all(&old_dir) {
+            tracing::warn!(dir = %old_dir.display(), %err, "could not remove replaced generation");
+        }
+    }
+    Ok(None)
+}
+
+/// Upsert: products replace those with the same id; a new catalog gets a first generation.
+pub fn upsert(engine: &Engine, catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskError>> {
+    let mut products: BTreeMap<String, Product> = BTreeMap::new();
+    for_each_batch(engine, task, None, |task, valid, _| {
+        count_unknown(task, &valid);
+        if products.insert(valid.product.id.clone(), valid.product).is_some() {
+            task.duplicates += 1;
+        }
+        Ok(())
+    })?;
+    if task.rejected > 0 && task.on_error == OnError::Abort {
+        return Ok(Some(feed_rejected(task)));
+    }
+    let products: Vec<Product> = products.into_values().collect();
+    task.indexed = products.len() as u64;
+    match catalog.live() {
+        Some(generation) => {
+            generation.apply_changes(&products, &[])?;
+        }
+        None => {
+            let config = engine.config();
+            let number = CatalogGeneration::next_number(&catalog.dir);
+            let mut builder = GenerationBuilder::create(&catalog.dir, number, 1, config.index_memory_mib * 1024 * 1024)?;
+            let fields = builder.fields();
+            for product in &products {
+                builder.add(&product.id, fields.document(product))?;
+            }
+            let generation = builder.finish()?;
+            CatalogGeneration::publish(&catalog.dir, number)?;
+            catalog.swap(Arc::new(generation));
+        }
+    }
+    Ok(None)
+}
+
+/// Delete by ids.
+pub fn delete(catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskError>> {
+    let Some(TaskSource::Ids { ids }) = task.source.clone() else {
+        return Err(Error::internal("delete task without ids"));
+    };
+    task.received = ids.len() as u64;
+    if let Some(generation) = catalog.live() {
+        let stats = generation.apply_changes(&[], &ids)?;
+        task.indexed = stats.deleted;
+    }
+    Ok(None)
+}

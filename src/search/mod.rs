@@ -1,0 +1,188 @@
+//! A [`SearchRequest`] against a catalog snapshot becomes ranked hits: the message is parsed,
+//! each word is expanded once through the catalog's word dictionary (exact, prefix, typo),
+//! every field searches those candidates, filters apply, and [`rank`] orders the matches.
+
+mod plan;
+mod rank;
+
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::DocAddress;
+
+use crate::error::{Error, Result};
+use crate::index::Snapshot;
+use crate::query::ParsedQuery;
+pub use rank::Sort;
+
+/// Longest accepted message, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Largest page.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest page start.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// One search, as the API hands it to the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// The shopper's message.
+    pub q: String,
+    pub limit: usize,
+    pub offset: usize,
+    /// Keep only products a shopper can order now.
+    pub in_stock: bool,
+    /// Exact brand filters (any of).
+    pub brands: Vec<String>,
+    /// Exact category filters (any of), a level or a `>` path.
+    pub categories: Vec<String>,
+    pub price_min: Option<f64>,
+    pub price_max: Option<f64>,
+    pub sort: Sort,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            limit: 10,
+            offset: 0,
+            in_stock: false,
+            brands: Vec::new(),
+            categories: Vec::new(),
+            price_min: None,
+            price_max: None,
+            sort: Sort::Relevance,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A request for `q` with defaults.
+    pub fn new(q: impl Into<String>) -> Self {
+        SearchRequest { q: q.into(), ..SearchRequest::default() }
+    }
+
+    /// Checks bounds; messages say what to send instead.
+    pub fn validate(&self) -> Result<()> {
+        let chars = self.q.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Error::invalid(
+                "query_too_long",
+                format!("q must be at most {MAX_QUERY_CHARS} characters, got {chars}"),
+            ));
+        }
+        if !(1..=MAX_LIMIT).contains(&self.limit) {
+            return Err(Error::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}, got {}", self.limit),
+            ));
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(Error::invalid(
+                "invalid_offset",
+                format!("offset must be at most {MAX_OFFSET}, got {}", self.offset),
+            ));
+        }
+        for (name, value) in [("price_min", self.price_min), ("price_max", self.price_max)] {
+            if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+                return Err(Error::invalid("invalid_price", format!("{name} must be a non-negative number")));
+            }
+        }
+        if let (Some(min), Some(max)) = (self.price_min, self.price_max) {
+            if min > max {
+                return Err(Error::invalid(
+                    "invalid_price",
+                    format!("price_min ({min}) must not exceed price_max ({max})"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What was understood of the message, echoed to the client.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Understood {
+    /// Product words searched.
+    pub terms: Vec<String>,
+    /// Pack quantity asked for.
+    pub quantity: Option<crate::analysis::Quantity>,
+    pub price_max: Option<f64>,
+    pub price_min: Option<f64>,
+    /// Chat words that were ignored.
+    pub ignored: Vec<String>,
+    /// True when not every word could be matched and the results match fewer words.
+    pub relaxed: bool,
+}
+
+/// One ranked product.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+}
+
+/// A page of ranked hits.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchResults {
+    pub query: String,
+    pub understood: Understood,
+    pub total_hits: u64,
+    pub hits: Vec<Hit>,
+    pub next_offset: Option<usize>,
+    pub took_us: u64,
+}
+
+/// Runs a validated request against one snapshot.
+pub fn search(snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResults> {
+    let started = Instant::now();
+    let parsed = ParsedQuery::parse(&request.q);
+    let filters = plan::Filters::new(request, &parsed);
+    let want = request.offset + request.limit;
+    let mut relaxed = false;
+    let (mut total, mut top) = run(snapshot, &plan::text_query(snapshot, &parsed, false, &filters), &parsed, request, want)?;
+    if total == 0 && parsed.terms.len() > 1 {
+        relaxed = true;
+        (total, top) = run(snapshot, &plan::text_query(snapshot, &parsed, true, &filters), &parsed, request, want)?;
+    }
+    let hits = top
+        .into_iter()
+        .skip(request.offset)
+        .map(|(key, id)| Hit { id, score: key.score })
+        .collect::<Vec<_>>();
+    let next_offset = (total as usize > want).then_some(want);
+    Ok(SearchResults {
+        query: request.q.clone(),
+        understood: Understood {
+            terms: parsed.terms.clone(),
+            quantity: parsed.quantity,
+            price_max: filters.price_max,
+            price_min: filters.price_min,
+            ignored: parsed.fillers.clone(),
+            relaxed,
+        },
+        total_hits: total,
+        hits,
+        next_offset,
+        took_us: started.elapsed().as_micros() as u64,
+    })
+}
+
+/// Collects the total and the top `want` hits with their ids, ties broken by id.
+fn run(
+    snapshot: &Snapshot,
+    query: &dyn tantivy::query::Query,
+    parsed: &ParsedQuery,
+    request: &SearchRequest,
+    want: usize,
+) -> Result<(u64, Vec<(rank::RankKey, String)>)> {
+    let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse());
+    // A few extra hits so ties on the last place can be ordered by the full id.
+    let collector = TopDocs::with_limit(want + 8).tweak_score(ranker.into_sort_key_fn());
+    let (total, top): (usize, Vec<(rank::RankKey, DocAddress)>) = snapshot.searcher.search(query, &(Count, collector))?;
+    let mut hits = rank::with_ids(snapshot, top)?;
+    hits.sort_by(|(a, a_id), (b, b_id)| rank::compare(a, b).then_with(|| a_id.cmp(b_id)));
+    hits.truncate(want);
+    Ok((total as u64, hits))
+}
