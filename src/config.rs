@@ -38,7 +38,9 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("index-data"),
@@ -61,7 +63,10 @@ impl Config {
         let mut config = match file {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|err| {
-                    Error::invalid("config_unreadable", format!("cannot read {}: {err}", path.display()))
+                    Error::invalid(
+                        "config_unreadable",
+                        format!("cannot read {}: {err}", path.display()),
+                    )
                 })?;
                 toml::from_str(&text).map_err(|err| {
                     Error::invalid("config_invalid", format!("{}: {err}", path.display()))
@@ -113,13 +118,19 @@ impl Config {
         ];
         for (name, value) in positive {
             if value == 0 {
-                return Err(Error::invalid("config_invalid", format!("{name} must be at least 1")));
+                return Err(Error::invalid(
+                    "config_invalid",
+                    format!("{name} must be at least 1"),
+                ));
             }
         }
         if self.index_memory_mib < 16 {
             return Err(Error::invalid(
                 "config_invalid",
-                format!("index_memory_mib must be at least 16, got {}", self.index_memory_mib),
+                format!(
+                    "index_memory_mib must be at least 16, got {}",
+                    self.index_memory_mib
+                ),
             ));
         }
         if self.admin_key.is_none() && !self.listen.ip().is_loopback() {
@@ -177,9 +188,15 @@ mod tests {
 
     #[test]
     fn open_server_refuses_public_address() {
-        let config = Config { listen: "0.0.0.0:8080".parse().unwrap(), ..Config::default() };
+        let config = Config {
+            listen: "0.0.0.0:8080".parse().unwrap(),
+            ..Config::default()
+        };
         assert!(config.validate().is_err());
-        let keyed = Config { admin_key: Some("k".into()), ..config };
+        let keyed = Config {
+            admin_key: Some("k".into()),
+            ..config
+        };
         assert!(keyed.validate().is_ok());
     }
 

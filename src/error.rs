@@ -15,7 +15,10 @@ pub enum Error {
     NotFound { code: &'static str, message: String },
     /// Too much work queued; try again after the given number of seconds.
     #[error("{message}")]
-    Overloaded { message: String, retry_after_secs: u64 },
+    Overloaded {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The service is starting or shutting down.
     #[error("{message}")]
     Unavailable { message: String },
@@ -27,12 +30,18 @@ pub enum Error {
 impl Error {
     /// A 400-class error with a stable snake_case `code`.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Error::Invalid { code, message: message.into() }
+        Error::Invalid {
+            code,
+            message: message.into(),
+        }
     }
 
     /// A not-found error with a stable snake_case `code`.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Error::NotFound { code, message: message.into() }
+        Error::NotFound {
+            code,
+            message: message.into(),
+        }
     }
 
     /// An internal error, carrying the detail for the log.

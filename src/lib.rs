@@ -5,11 +5,11 @@
 //! `suggest`, `search` ← `engine` ← `api`. Only `api` (and `main`) know HTTP.
 
 pub mod analysis;
+pub mod api;
 pub mod catalog;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod index;
 pub mod query;
 pub mod search;
-pub mod engine;
-pub mod api;

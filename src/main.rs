@@ -77,8 +77,10 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KIRANA_LOG").unwrap_or_else(|_| "info,tantivy=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("KIRANA_LOG")
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
     let mut config = Config::load(cli.common.config.as_deref()).map_err(anyhow::Error::msg)?;
@@ -88,8 +90,17 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         None => serve(config, cli.serve),
         Some(Command::Serve(args)) => serve(config, args),
-        Some(Command::Index { catalog, format, skip_errors, file }) => index(config, &catalog, format.as_deref(), skip_errors, file),
-        Some(Command::Search { catalog, limit, query }) => search(config, &catalog, limit, query),
+        Some(Command::Index {
+            catalog,
+            format,
+            skip_errors,
+            file,
+        }) => index(config, &catalog, format.as_deref(), skip_errors, file),
+        Some(Command::Search {
+            catalog,
+            limit,
+            query,
+        }) => search(config, &catalog, limit, query),
     }
 }
 
@@ -104,7 +115,9 @@ fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     if config.admin_key.is_none() {
         tracing::warn!(listen = %config.listen, "no KIRANA_ADMIN_KEY: running open, loopback only");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
@@ -140,25 +153,49 @@ async fn shutdown_signal() {
     }
 }
 
-fn index(mut config: Config, catalog: &str, format: Option<&str>, skip_errors: bool, file: PathBuf) -> anyhow::Result<()> {
+fn index(
+    mut config: Config,
+    catalog: &str,
+    format: Option<&str>,
+    skip_errors: bool,
+    file: PathBuf,
+) -> anyhow::Result<()> {
     config.demo = false;
     let format = match format.or_else(|| file.extension().and_then(|e| e.to_str())) {
         Some("ndjson" | "jsonl") => FeedFormat::Ndjson,
         Some("json") => FeedFormat::JsonArray,
         Some("csv") => FeedFormat::Csv,
         Some("tsv") => FeedFormat::Tsv,
-        other => bail!("cannot tell the feed format of {} ({other:?}); pass --format ndjson|json|csv|tsv", file.display()),
+        other => bail!(
+            "cannot tell the feed format of {} ({other:?}); pass --format ndjson|json|csv|tsv",
+            file.display()
+        ),
     };
-    let file = file.canonicalize().with_context(|| format!("cannot read {}", file.display()))?;
+    let file = file
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", file.display()))?;
     let engine = Engine::open(config).map_err(anyhow::Error::msg)?;
-    let on_error = if skip_errors { OnError::Skip } else { OnError::Abort };
-    let task = engine.enqueue_file(catalog, format, file, on_error).map_err(anyhow::Error::msg)?;
+    let on_error = if skip_errors {
+        OnError::Skip
+    } else {
+        OnError::Abort
+    };
+    let task = engine
+        .enqueue_file(catalog, format, file, on_error)
+        .map_err(anyhow::Error::msg)?;
     let progress = indicatif::ProgressBar::new_spinner();
-    progress.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")?);
+    progress.set_style(indicatif::ProgressStyle::with_template(
+        "{spinner} {elapsed} {msg}",
+    )?);
     let started = std::time::Instant::now();
     let finished = loop {
-        let current = engine.wait_task(task.task_id, Duration::from_millis(200)).context("task vanished")?;
-        progress.set_message(format!("{} rows read, {} rejected", current.received, current.rejected));
+        let current = engine
+            .wait_task(task.task_id, Duration::from_millis(200))
+            .context("task vanished")?;
+        progress.set_message(format!(
+            "{} rows read, {} rejected",
+            current.received, current.rejected
+        ));
         progress.tick();
         if current.status.is_finished() {
             break current;
@@ -177,10 +214,17 @@ fn index(mut config: Config, catalog: &str, format: Option<&str>, skip_errors: b
 fn search(mut config: Config, catalog: &str, limit: usize, query: String) -> anyhow::Result<()> {
     config.demo = false;
     let engine = Engine::open(config).map_err(anyhow::Error::msg)?;
-    let request = SearchRequest { limit, ..SearchRequest::new(query) };
-    let results = engine.search(catalog, &request).map_err(anyhow::Error::msg)?;
+    let request = SearchRequest {
+        limit,
+        ..SearchRequest::new(query)
+    };
+    let results = engine
+        .search(catalog, &request)
+        .map_err(anyhow::Error::msg)?;
     for hit in &results.hits {
-        let product = engine.product(catalog, &hit.id).map_err(anyhow::Error::msg)?;
+        let product = engine
+            .product(catalog, &hit.id)
+            .map_err(anyhow::Error::msg)?;
         eprintln!("{:>8.3}  {:<14} {}", hit.score, hit.id, product.title);
     }
     println!("{}", serde_json::to_string_pretty(&results)?);

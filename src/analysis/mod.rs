@@ -4,8 +4,8 @@
 
 pub mod lexicon;
 pub mod normalize;
-pub mod quantity;
 pub mod plural;
+pub mod quantity;
 pub mod segment;
 mod tokenizer;
 
@@ -36,9 +36,10 @@ mod tests {
 
     #[test]
     fn a_title_becomes_the_words_a_shopper_types() {
-        assert_eq!(tokens("Aashirvaad Shudh Chakki ATTA, 5kg"), [
-            "aashirvaad", "shudh", "chakki", "atta", "5", "kg"
-        ]);
+        assert_eq!(
+            tokens("Aashirvaad Shudh Chakki ATTA, 5kg"),
+            ["aashirvaad", "shudh", "chakki", "atta", "5", "kg"]
+        );
         assert_eq!(tokens("ताज़ा टमाटर"), ["ताजा", "टमाटर"]);
     }
 

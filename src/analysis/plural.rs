@@ -42,7 +42,14 @@ mod tests {
 
     #[test]
     fn words_that_only_look_plural_stay() {
-        for word in ["glass", "citrus", "basmati", "dal", "chips".trim_end_matches('s'), "kiss"] {
+        for word in [
+            "glass",
+            "citrus",
+            "basmati",
+            "dal",
+            "chips".trim_end_matches('s'),
+            "kiss",
+        ] {
             assert_eq!(fold_plural(word), word);
         }
         assert_eq!(fold_plural("दालें"), "दालें");

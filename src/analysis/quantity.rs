@@ -57,7 +57,8 @@ impl Quantity {
 
     /// Whether two quantities are the same pack size (within 1%).
     pub fn same_size(&self, other: &Quantity) -> bool {
-        self.unit == other.unit && (self.value - other.value).abs() <= 0.01 * self.value.max(other.value)
+        self.unit == other.unit
+            && (self.value - other.value).abs() <= 0.01 * self.value.max(other.value)
     }
 }
 
@@ -68,7 +69,9 @@ fn quantity_at(tokens: &[String], at: usize) -> Option<(Range<usize>, Quantity)>
     let mut value = number * factor;
     // "2 x 500 g": a multiplier before the number.
     if at >= 2 && tokens[at - 1] == "x" {
-        if let Some(count) = parse_number(&tokens[at - 2]).filter(|c| c.fract() == 0.0 && *c <= 100.0) {
+        if let Some(count) =
+            parse_number(&tokens[at - 2]).filter(|c| c.fract() == 0.0 && *c <= 100.0)
+        {
             value *= count;
             span.start = at - 2;
         }
@@ -116,7 +119,14 @@ mod tests {
 
     #[test]
     fn shoppers_ways_of_writing_five_kilos_agree() {
-        for text in ["aata 5kg", "aata 5 kg", "5 kilo atta", "५ किलो आटा", "5000 gm", "5 kgs"] {
+        for text in [
+            "aata 5kg",
+            "aata 5 kg",
+            "5 kilo atta",
+            "५ किलो आटा",
+            "5000 gm",
+            "5 kgs",
+        ] {
             assert_eq!(parse(text), Some((5000.0, Unit::Grams)), "{text}");
         }
     }

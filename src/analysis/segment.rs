@@ -8,7 +8,10 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// The words of already normalized text, in order.
 pub fn words(normalized: &str) -> impl Iterator<Item = &str> {
-    normalized.unicode_words().flat_map(split_letters_from_digits).filter_map(strip_apostrophe)
+    normalized
+        .unicode_words()
+        .flat_map(split_letters_from_digits)
+        .filter_map(strip_apostrophe)
 }
 
 /// Number of user-perceived characters (extended grapheme clusters) in a word.
@@ -37,7 +40,9 @@ fn split_letters_from_digits(word: &str) -> impl Iterator<Item = &str> {
         prev_digit = Some(is_digit);
     }
     pieces.push(&word[start..]);
-    pieces.into_iter().filter(|p| p.chars().any(char::is_alphanumeric))
+    pieces
+        .into_iter()
+        .filter(|p| p.chars().any(char::is_alphanumeric))
 }
 
 fn strip_apostrophe(word: &str) -> Option<&str> {
@@ -79,7 +84,10 @@ mod tests {
 
     #[test]
     fn punctuation_and_slashes_separate_words() {
-        assert_eq!(collect("atta/godihittu, 5 kg!"), ["atta", "godihittu", "5", "kg"]);
+        assert_eq!(
+            collect("atta/godihittu, 5 kg!"),
+            ["atta", "godihittu", "5", "kg"]
+        );
         assert_eq!(collect("haldiram's bhujia"), ["haldiram", "bhujia"]);
         assert!(collect("!!! ??? 🙏").is_empty());
     }

@@ -34,7 +34,10 @@ impl Tokenizer for KiranaTokenizer {
                 position_length: 1,
             });
         });
-        KiranaTokenStream { tokens: &mut self.tokens, next: 0 }
+        KiranaTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
     }
 }
 
@@ -55,5 +58,8 @@ impl TokenStream for KiranaTokenStream<'_> {
 
 /// Registers kirana's analyzers with an index's tokenizer manager.
 pub fn register_analyzers(index: &tantivy::Index) {
-    index.tokenizers().register(TEXT_ANALYZER, TextAnalyzer::builder(KiranaTokenizer::default()).build());
+    index.tokenizers().register(
+        TEXT_ANALYZER,
+        TextAnalyzer::builder(KiranaTokenizer::default()).build(),
+    );
 }

@@ -43,11 +43,19 @@ impl ApiError {
         let kind = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorType::Auth,
             StatusCode::NOT_FOUND => ErrorType::NotFound,
-            StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => ErrorType::Unavailable,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS => {
+                ErrorType::Unavailable
+            }
             s if s.is_server_error() => ErrorType::Internal,
             _ => ErrorType::InvalidRequest,
         };
-        ApiError { status, code: code.to_string(), message: message.into(), kind, retry_after_secs: None }
+        ApiError {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+            kind,
+            retry_after_secs: None,
+        }
     }
 
     /// 400 with a code.
@@ -57,12 +65,19 @@ impl ApiError {
 
     /// 404 for a path that matches no route.
     pub fn no_route() -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such endpoint; see the API section of the README")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            "no such endpoint; see the API section of the README",
+        )
     }
 
     /// 503 asking the client to retry.
     pub fn overloaded(message: impl Into<String>, retry_after_secs: u64) -> Self {
-        ApiError { retry_after_secs: Some(retry_after_secs), ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", message) }
+        ApiError {
+            retry_after_secs: Some(retry_after_secs),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", message)
+        }
     }
 }
 
@@ -70,15 +85,24 @@ impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
         match err {
             Error::Invalid { code, message } => ApiError::bad_request(code, message),
-            Error::NotFound { code, message } => ApiError::new(StatusCode::NOT_FOUND, code, message),
-            Error::Overloaded { message, retry_after_secs } => ApiError::overloaded(message, retry_after_secs),
+            Error::NotFound { code, message } => {
+                ApiError::new(StatusCode::NOT_FOUND, code, message)
+            }
+            Error::Overloaded {
+                message,
+                retry_after_secs,
+            } => ApiError::overloaded(message, retry_after_secs),
             Error::Unavailable { message } => ApiError {
                 retry_after_secs: Some(1),
                 ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
             },
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "kirana failed to handle this request; it has been logged")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "kirana failed to handle this request; it has been logged",
+                )
             }
         }
     }
@@ -110,10 +134,16 @@ impl From<QueryRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { code: &self.code, message: &self.message, kind: self.kind };
+        let body = Body {
+            code: &self.code,
+            message: &self.message,
+            kind: self.kind,
+        };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after_secs {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }

@@ -24,7 +24,9 @@ impl Metrics {
             let recorder = PrometheusBuilder::new()
                 .set_buckets_for_metric(
                     Matcher::Suffix("duration_seconds".into()),
-                    &[0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1.0, 5.0],
+                    &[
+                        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1.0, 5.0,
+                    ],
                 )
                 .expect("bucket list is not empty")
                 .build_recorder();
@@ -34,14 +36,17 @@ impl Metrics {
             }
             handle
         });
-        Metrics { handle: handle.clone() }
+        Metrics {
+            handle: handle.clone(),
+        }
     }
 
     /// Prometheus text, with gauges refreshed from the engine.
     pub fn render(&self, state: &AppState) -> String {
         metrics::gauge!("kirana_task_queue_depth").set(state.engine.queue_depth() as f64);
         for info in state.engine.catalogs() {
-            metrics::gauge!("kirana_catalog_documents", "catalog" => info.catalog.clone()).set(info.documents as f64);
+            metrics::gauge!("kirana_catalog_documents", "catalog" => info.catalog.clone())
+                .set(info.documents as f64);
         }
         self.handle.render()
     }
@@ -60,7 +65,16 @@ pub async fn observe(State(_state): State<AppState>, request: Request, next: Nex
     let status = response.status().as_u16();
     tracing::info!(method = %method, route = %route, status, latency_us = elapsed.as_micros() as u64, "request");
     let labels = [("route", route), ("method", method.to_string())];
-    metrics::counter!("kirana_http_requests_total", &[("route", labels[0].1.clone()), ("method", labels[1].1.clone()), ("status", status.to_string())]).increment(1);
-    metrics::histogram!("kirana_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    metrics::counter!(
+        "kirana_http_requests_total",
+        &[
+            ("route", labels[0].1.clone()),
+            ("method", labels[1].1.clone()),
+            ("status", status.to_string())
+        ]
+    )
+    .increment(1);
+    metrics::histogram!("kirana_http_request_duration_seconds", &labels)
+        .record(elapsed.as_secs_f64());
     response
 }

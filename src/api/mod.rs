@@ -32,7 +32,11 @@ impl AppState {
     /// State around an engine.
     pub fn new(engine: Arc<Engine>) -> AppState {
         let slots = engine.config().max_concurrent_searches;
-        AppState { engine, search_slots: Arc::new(Semaphore::new(slots)), metrics: metrics::Metrics::global() }
+        AppState {
+            engine,
+            search_slots: Arc::new(Semaphore::new(slots)),
+            metrics: metrics::Metrics::global(),
+        }
     }
 }
 
@@ -43,6 +47,9 @@ pub const WAIT_TIMEOUT: Duration = Duration::from_secs(600);
 pub fn router(state: AppState) -> Router {
     routes::router()
         .fallback(|| async { ApiError::no_route() })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ))
         .with_state(state)
 }

@@ -26,21 +26,28 @@ pub struct SearchParams {
 
 /// Pairs of a query string, decoded (broken percent-encoding is kept literally).
 pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect()
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, ApiError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("{name} must be a number, got {value:?}")))
+    value.trim().parse().map_err(|_| {
+        ApiError::bad_request(
+            "invalid_parameter",
+            format!("{name} must be a number, got {value:?}"),
+        )
+    })
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, ApiError> {
     match value.trim() {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" | "" => Ok(false),
-        other => Err(ApiError::bad_request("invalid_parameter", format!("{name} must be true or false, got {other:?}"))),
+        other => Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("{name} must be true or false, got {other:?}"),
+        )),
     }
 }
 
@@ -48,7 +55,9 @@ fn parse_sort(value: &str) -> Result<Sort, ApiError> {
     Sort::parse(value.trim()).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_parameter",
-            format!("sort must be one of relevance, price_asc, price_desc, popularity; got {value:?}"),
+            format!(
+                "sort must be one of relevance, price_asc, price_desc, popularity; got {value:?}"
+            ),
         )
     })
 }
@@ -60,7 +69,9 @@ fn parse_format(value: &str) -> Result<Format, ApiError> {
         "whatsapp_product_list" => Ok(Format::WhatsappProductList),
         other => Err(ApiError::bad_request(
             "invalid_parameter",
-            format!("format must be one of ids, whatsapp_list, whatsapp_product_list; got {other:?}"),
+            format!(
+                "format must be one of ids, whatsapp_list, whatsapp_product_list; got {other:?}"
+            ),
         )),
     }
 }
@@ -90,7 +101,10 @@ pub fn search_from_query(pairs: &[(String, String)]) -> Result<SearchParams, Api
 
 /// 400 naming an unknown parameter.
 pub fn unknown_parameter(name: &str, known: &str) -> ApiError {
-    ApiError::bad_request("unknown_parameter", format!("unknown parameter {name:?}; this endpoint takes {known}"))
+    ApiError::bad_request(
+        "unknown_parameter",
+        format!("unknown parameter {name:?}; this endpoint takes {known}"),
+    )
 }
 
 /// One value or a list, for `brand` and `category` in a JSON body.
@@ -143,9 +157,19 @@ impl SearchBody {
                 categories: self.category.map(OneOrMany::into_vec).unwrap_or_default(),
                 price_min: self.price_min,
                 price_max: self.price_max,
-                sort: self.sort.as_deref().map(parse_sort).transpose()?.unwrap_or_default(),
+                sort: self
+                    .sort
+                    .as_deref()
+                    .map(parse_sort)
+                    .transpose()?
+                    .unwrap_or_default(),
             },
-            format: self.format.as_deref().map(parse_format).transpose()?.unwrap_or_default(),
+            format: self
+                .format
+                .as_deref()
+                .map(parse_format)
+                .transpose()?
+                .unwrap_or_default(),
             catalog_id: self.catalog_id,
         })
     }
@@ -173,7 +197,10 @@ mod tests {
         assert_eq!(err.code, "unknown_parameter");
         assert!(err.message.contains("limt"));
         assert!(parse("limit=ten").unwrap_err().message.contains("limit"));
-        assert!(parse("sort=cheapest").unwrap_err().message.contains("price_asc"));
+        assert!(parse("sort=cheapest")
+            .unwrap_err()
+            .message
+            .contains("price_asc"));
     }
 
     #[test]

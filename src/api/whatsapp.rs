@@ -42,7 +42,10 @@ pub fn truncate(text: &str, max: usize) -> String {
 
 /// The section a product goes in: the last level of its category path.
 fn section_of(product: &Product) -> String {
-    product.category_levels().last().map_or_else(|| "Products".to_string(), |s| s.to_string())
+    product
+        .category_levels()
+        .last()
+        .map_or_else(|| "Products".to_string(), |s| s.to_string())
 }
 
 /// Products grouped by section, in rank order of each section's best product.
@@ -62,8 +65,16 @@ fn sections<'a>(products: &'a [Product], max_items: usize) -> Vec<(String, Vec<&
 fn row_description(product: &Product) -> String {
     let mut parts = Vec::new();
     if let Some(price) = product.effective_price() {
-        let symbol = if price.currency == "INR" { "₹".to_string() } else { format!("{} ", price.currency) };
-        let amount = if price.amount.fract() == 0.0 { format!("{:.0}", price.amount) } else { format!("{:.2}", price.amount) };
+        let symbol = if price.currency == "INR" {
+            "₹".to_string()
+        } else {
+            format!("{} ", price.currency)
+        };
+        let amount = if price.amount.fract() == 0.0 {
+            format!("{:.0}", price.amount)
+        } else {
+            format!("{:.2}", price.amount)
+        };
         parts.push(format!("{symbol}{amount}"));
     }
     if let Some(size) = &product.size {
@@ -117,7 +128,10 @@ pub fn product_list_message(query: &str, catalog_id: &str, products: &[Product])
     let sections: Vec<Value> = sections(products, MAX_PRODUCT_ITEMS)
         .into_iter()
         .map(|(title, items)| {
-            let items: Vec<Value> = items.iter().map(|p| json!({"product_retailer_id": p.id})).collect();
+            let items: Vec<Value> = items
+                .iter()
+                .map(|p| json!({"product_retailer_id": p.id}))
+                .collect();
             json!({"title": title, "product_items": items})
         })
         .collect();
@@ -183,7 +197,10 @@ mod tests {
             .collect();
         let message = list_message("atta", 15, &products).unwrap();
         let sections = message["action"]["sections"].as_array().unwrap();
-        let rows: usize = sections.iter().map(|s| s["rows"].as_array().unwrap().len()).sum();
+        let rows: usize = sections
+            .iter()
+            .map(|s| s["rows"].as_array().unwrap().len())
+            .sum();
         assert_eq!(rows, 10);
         assert!(sections.len() <= 10);
         for row in sections.iter().flat_map(|s| s["rows"].as_array().unwrap()) {

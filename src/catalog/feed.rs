@@ -23,9 +23,16 @@ pub enum FeedFormat {
 impl FeedFormat {
     /// The format for a `Content-Type` header value (parameters such as charset ignored).
     pub fn from_content_type(content_type: &str) -> Option<FeedFormat> {
-        let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         Some(match media.as_str() {
-            "application/x-ndjson" | "application/ndjson" | "application/jsonl"
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
             | "application/x-jsonlines" => FeedFormat::Ndjson,
             "application/json" => FeedFormat::JsonArray,
             "text/csv" => FeedFormat::Csv,
@@ -35,7 +42,8 @@ impl FeedFormat {
     }
 
     /// The content types accepted, for error messages.
-    pub const ACCEPTED: &'static str = "application/x-ndjson, application/json, text/csv, text/tab-separated-values";
+    pub const ACCEPTED: &'static str =
+        "application/x-ndjson, application/json, text/csv, text/tab-separated-values";
 }
 
 /// One row of a feed before validation.
@@ -80,7 +88,10 @@ fn object_row(line: u64, value: Value) -> Result<FeedRow, RowError> {
             line,
             None,
             "not_an_object",
-            format!("expected a JSON object with product fields, found {}", json_kind(&other)),
+            format!(
+                "expected a JSON object with product fields, found {}",
+                json_kind(&other)
+            ),
         )),
     }
 }
@@ -97,7 +108,12 @@ fn json_kind(value: &Value) -> &'static str {
 }
 
 fn io_error(line: u64, err: std::io::Error) -> RowError {
-    RowError::new(line, None, "unreadable_body", format!("could not read the feed: {err}"))
+    RowError::new(
+        line,
+        None,
+        "unreadable_body",
+        format!("could not read the feed: {err}"),
+    )
 }
 
 struct NdjsonRows<R> {
@@ -162,7 +178,11 @@ enum ArrayState {
 
 impl<R: BufRead> JsonArrayRows<R> {
     fn new(input: R) -> Self {
-        JsonArrayRows { input, line: 1, state: ArrayState::Start }
+        JsonArrayRows {
+            input,
+            line: 1,
+            state: ArrayState::Start,
+        }
     }
 
     fn peek(&mut self) -> std::io::Result<Option<u8>> {
@@ -236,9 +256,15 @@ impl<R: BufRead> JsonArrayRows<R> {
                 }
                 Some(_) => {
                     self.state = ArrayState::Done;
-                    let message = "application/json feeds must be a JSON array of product objects; \
+                    let message =
+                        "application/json feeds must be a JSON array of product objects; \
                                    send one object per line as application/x-ndjson instead";
-                    return Ok(Some(Err(RowError::new(self.line, None, "malformed_json", message))));
+                    return Ok(Some(Err(RowError::new(
+                        self.line,
+                        None,
+                        "malformed_json",
+                        message,
+                    ))));
                 }
                 None => {
                     self.state = ArrayState::Done;
@@ -250,7 +276,12 @@ impl<R: BufRead> JsonArrayRows<R> {
             None => {
                 self.state = ArrayState::Done;
                 let message = "the JSON array is not closed with ]";
-                Ok(Some(Err(RowError::new(self.line, None, "malformed_json", message))))
+                Ok(Some(Err(RowError::new(
+                    self.line,
+                    None,
+                    "malformed_json",
+                    message,
+                ))))
             }
             Some(b']') => {
                 self.state = ArrayState::Done;
@@ -260,14 +291,29 @@ impl<R: BufRead> JsonArrayRows<R> {
                 let line = self.line;
                 let Some(bytes) = self.take_value()? else {
                     self.state = ArrayState::Done;
-                    let message = "the feed ends inside this element; check its brackets and quotes";
-                    return Ok(Some(Err(RowError::new(line, None, "malformed_json", message))));
+                    let message =
+                        "the feed ends inside this element; check its brackets and quotes";
+                    return Ok(Some(Err(RowError::new(
+                        line,
+                        None,
+                        "malformed_json",
+                        message,
+                    ))));
                 };
                 Ok(Some(match serde_json::from_slice::<Value>(&bytes) {
                     Ok(value) => object_row(line, value),
                     Err(err) => {
-                        let code = if std::str::from_utf8(&bytes).is_err() { "invalid_utf8" } else { "malformed_json" };
-                        Err(RowError::new(line, None, code, format!("malformed JSON element: {err}")))
+                        let code = if std::str::from_utf8(&bytes).is_err() {
+                            "invalid_utf8"
+                        } else {
+                            "malformed_json"
+                        };
+                        Err(RowError::new(
+                            line,
+                            None,
+                            code,
+                            format!("malformed JSON element: {err}"),
+                        ))
                     }
                 }))
             }
@@ -307,7 +353,12 @@ impl<R: BufRead> DelimitedRows<R> {
             .flexible(true)
             .has_headers(false)
             .from_reader(input);
-        DelimitedRows { reader, headers: None, record: csv::ByteRecord::new(), failed: false }
+        DelimitedRows {
+            reader,
+            headers: None,
+            record: csv::ByteRecord::new(),
+            failed: false,
+        }
     }
 
     fn line(&self) -> u64 {
@@ -329,11 +380,20 @@ impl<R: BufRead> Iterator for DelimitedRows<R> {
                 Err(err) => {
                     self.failed = true;
                     let line = err.position().map_or(self.line(), |p| p.line());
-                    return Some(Err(RowError::new(line, None, "malformed_row", err.to_string())));
+                    return Some(Err(RowError::new(
+                        line,
+                        None,
+                        "malformed_row",
+                        err.to_string(),
+                    )));
                 }
             }
             let line = self.line();
-            if self.record.iter().all(|field| field.iter().all(u8::is_ascii_whitespace)) {
+            if self
+                .record
+                .iter()
+                .all(|field| field.iter().all(u8::is_ascii_whitespace))
+            {
                 continue;
             }
             let Some(headers) = &self.headers else {
@@ -374,8 +434,13 @@ impl<R: BufRead> Iterator for DelimitedRows<R> {
 fn header_names(record: &csv::ByteRecord) -> Result<Vec<String>, String> {
     let mut names = Vec::with_capacity(record.len());
     for raw in record.iter() {
-        let text = std::str::from_utf8(raw).map_err(|_| "header row is not valid UTF-8".to_string())?;
-        names.push(text.trim_start_matches('\u{FEFF}').trim().to_ascii_lowercase());
+        let text =
+            std::str::from_utf8(raw).map_err(|_| "header row is not valid UTF-8".to_string())?;
+        names.push(
+            text.trim_start_matches('\u{FEFF}')
+                .trim()
+                .to_ascii_lowercase(),
+        );
     }
     if !names.iter().any(|n| n == "id") {
         return Err(format!(
@@ -396,7 +461,10 @@ mod tests {
 
     #[test]
     fn ndjson_reports_each_bad_line_and_keeps_going() {
-        let rows = read(FeedFormat::Ndjson, "{\"id\":\"a\"}\n\n{oops\n[1]\n{\"id\":\"b\"}\n");
+        let rows = read(
+            FeedFormat::Ndjson,
+            "{\"id\":\"a\"}\n\n{oops\n[1]\n{\"id\":\"b\"}\n",
+        );
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[0].as_ref().unwrap().line, 1);
         assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
@@ -406,7 +474,10 @@ mod tests {
 
     #[test]
     fn json_array_elements_carry_their_line() {
-        let rows = read(FeedFormat::JsonArray, "[\n {\"id\":\"a\",\"t\":\"x]\"},\n {\"id\": }\n, {\"id\":\"c\"}]");
+        let rows = read(
+            FeedFormat::JsonArray,
+            "[\n {\"id\":\"a\",\"t\":\"x]\"},\n {\"id\": }\n, {\"id\":\"c\"}]",
+        );
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].as_ref().unwrap().fields["t"], "x]");
         assert_eq!(rows[1].as_ref().unwrap_err().line, 3);
@@ -419,12 +490,16 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert!(rows[0].as_ref().unwrap_err().message.contains("JSON array"));
         let rows = read(FeedFormat::JsonArray, "[{\"id\":\"a\"}, {\"id\":");
-        assert_eq!(rows.last().unwrap().as_ref().unwrap_err().code, "malformed_json");
+        assert_eq!(
+            rows.last().unwrap().as_ref().unwrap_err().code,
+            "malformed_json"
+        );
     }
 
     #[test]
     fn csv_handles_quotes_commas_and_newlines() {
-        let text = "id,title,price\n1,\"Atta, 5 kg\",245.00 INR\n2,\"Two\nlines\",10 INR\n3,short\n";
+        let text =
+            "id,title,price\n1,\"Atta, 5 kg\",245.00 INR\n2,\"Two\nlines\",10 INR\n3,short\n";
         let rows = read(FeedFormat::Csv, text);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].as_ref().unwrap().fields["title"], "Atta, 5 kg");
@@ -445,14 +520,21 @@ mod tests {
         let mut bytes = b"{\"id\":\"a\"}\n{\"id\":\"".to_vec();
         bytes.extend([0xff, 0xfe]);
         bytes.extend(b"\"}\n");
-        let rows: Vec<_> = FeedReader::new(FeedFormat::Ndjson, std::io::Cursor::new(bytes)).collect();
+        let rows: Vec<_> =
+            FeedReader::new(FeedFormat::Ndjson, std::io::Cursor::new(bytes)).collect();
         assert_eq!(rows[1].as_ref().unwrap_err().code, "invalid_utf8");
     }
 
     #[test]
     fn content_types_map_to_formats() {
-        assert_eq!(FeedFormat::from_content_type("text/csv; charset=utf-8"), Some(FeedFormat::Csv));
-        assert_eq!(FeedFormat::from_content_type("application/JSON"), Some(FeedFormat::JsonArray));
+        assert_eq!(
+            FeedFormat::from_content_type("text/csv; charset=utf-8"),
+            Some(FeedFormat::Csv)
+        );
+        assert_eq!(
+            FeedFormat::from_content_type("application/JSON"),
+            Some(FeedFormat::JsonArray)
+        );
         assert_eq!(FeedFormat::from_content_type("text/plain"), None);
     }
 }

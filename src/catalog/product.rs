@@ -18,7 +18,10 @@ pub struct Price {
 impl Price {
     /// A price in Indian rupees.
     pub fn inr(amount: f64) -> Self {
-        Price { amount, currency: "INR".to_string() }
+        Price {
+            amount,
+            currency: "INR".to_string(),
+        }
     }
 }
 
@@ -64,7 +67,8 @@ pub fn parse_price(text: &str, default_currency: Option<&str>) -> Result<Price, 
             return Err(format!("price {trimmed:?} is not like \"245.00 INR\""));
         }
     }
-    let amount = amount.ok_or_else(|| format!("price {trimmed:?} has no amount; write it like \"245.00 INR\""))?;
+    let amount = amount
+        .ok_or_else(|| format!("price {trimmed:?} has no amount; write it like \"245.00 INR\""))?;
     if !amount.is_finite() || amount < 0.0 {
         return Err(format!("price {trimmed:?} must be a non-negative number"));
     }
@@ -111,7 +115,10 @@ impl Availability {
 
     /// Whether a shopper can order it now (ranks above the rest).
     pub fn is_orderable(self) -> bool {
-        matches!(self, Availability::InStock | Availability::AvailableForOrder | Availability::Preorder)
+        matches!(
+            self,
+            Availability::InStock | Availability::AvailableForOrder | Availability::Preorder
+        )
     }
 }
 
@@ -171,7 +178,12 @@ impl Product {
     pub fn category_levels(&self) -> Vec<&str> {
         self.product_type
             .as_deref()
-            .map(|path| path.split('>').map(str::trim).filter(|s| !s.is_empty()).collect())
+            .map(|path| {
+                path.split('>')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -198,7 +210,10 @@ mod tests {
     #[test]
     fn availability_accepts_meta_spellings() {
         assert_eq!(Availability::parse("In Stock"), Some(Availability::InStock));
-        assert_eq!(Availability::parse("out_of_stock"), Some(Availability::OutOfStock));
+        assert_eq!(
+            Availability::parse("out_of_stock"),
+            Some(Availability::OutOfStock)
+        );
         assert_eq!(Availability::parse("maybe"), None);
         assert!(!Availability::OutOfStock.is_orderable());
     }

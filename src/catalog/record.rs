@@ -28,7 +28,12 @@ pub struct RowError {
 impl RowError {
     /// A row error.
     pub fn new(line: u64, id: Option<String>, code: &str, message: impl Into<String>) -> Self {
-        RowError { line, id, code: code.to_string(), message: message.into() }
+        RowError {
+            line,
+            id,
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -46,9 +51,18 @@ pub fn product_from_row(row: &FeedRow) -> Result<ValidProduct, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut product = Product::default();
     let mut unknown_fields = Vec::new();
-    let id = row.fields.get("id").and_then(scalar_text).map(|s| s.trim().to_string());
+    let id = row
+        .fields
+        .get("id")
+        .and_then(scalar_text)
+        .map(|s| s.trim().to_string());
     let mut fail = |code: &str, message: String| {
-        errors.push(RowError::new(row.line, id.clone().filter(|s| !s.is_empty()), code, message));
+        errors.push(RowError::new(
+            row.line,
+            id.clone().filter(|s| !s.is_empty()),
+            code,
+            message,
+        ));
     };
     let currency = row.fields.get("currency").and_then(scalar_text);
     for (name, value) in &row.fields {
@@ -117,22 +131,33 @@ pub fn product_from_row(row: &FeedRow) -> Result<ValidProduct, Vec<RowError>> {
     match id {
         None => fail("missing_id", "every product needs an \"id\"".into()),
         Some(ref id) if id.is_empty() => fail("missing_id", "\"id\" is empty".into()),
-        Some(ref id) if id.chars().count() > MAX_ID_CHARS => {
-            fail("id_too_long", format!("id is longer than {MAX_ID_CHARS} characters"))
-        }
-        Some(ref id) if id.chars().any(char::is_control) => {
-            fail("invalid_id", "id must not contain control characters".into())
-        }
+        Some(ref id) if id.chars().count() > MAX_ID_CHARS => fail(
+            "id_too_long",
+            format!("id is longer than {MAX_ID_CHARS} characters"),
+        ),
+        Some(ref id) if id.chars().any(char::is_control) => fail(
+            "invalid_id",
+            "id must not contain control characters".into(),
+        ),
         Some(ref id) => product.id = id.clone(),
     }
     let title_chars = product.title.chars().count();
     if title_chars == 0 {
-        fail("missing_title", "every product needs a non-empty \"title\"".into());
+        fail(
+            "missing_title",
+            "every product needs a non-empty \"title\"".into(),
+        );
     } else if title_chars > MAX_TITLE_CHARS {
-        fail("title_too_long", format!("title is longer than {MAX_TITLE_CHARS} characters"));
+        fail(
+            "title_too_long",
+            format!("title is longer than {MAX_TITLE_CHARS} characters"),
+        );
     }
     if errors.is_empty() {
-        Ok(ValidProduct { product, unknown_fields })
+        Ok(ValidProduct {
+            product,
+            unknown_fields,
+        })
     } else {
         Err(errors)
     }
@@ -182,7 +207,10 @@ fn number(value: &Value) -> Option<f64> {
 fn keywords(value: &Value) -> Option<Vec<String>> {
     let words: Vec<String> = match value {
         Value::String(s) => s.split('|').map(|w| w.trim().to_string()).collect(),
-        Value::Array(items) => items.iter().map(|v| v.as_str().map(|s| s.trim().to_string())).collect::<Option<_>>()?,
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map(|s| s.trim().to_string()))
+            .collect::<Option<_>>()?,
         _ => return None,
     };
     Some(words.into_iter().filter(|w| !w.is_empty()).collect())
@@ -201,7 +229,10 @@ mod tests {
     use serde_json::json;
 
     fn row(value: Value) -> FeedRow {
-        FeedRow { line: 7, fields: value.as_object().unwrap().clone() }
+        FeedRow {
+            line: 7,
+            fields: value.as_object().unwrap().clone(),
+        }
     }
 
     #[test]
@@ -213,7 +244,10 @@ mod tests {
         })))
         .unwrap();
         let p = valid.product;
-        assert_eq!((p.id.as_str(), p.title.as_str()), ("42", "Aashirvaad Atta 5 kg"));
+        assert_eq!(
+            (p.id.as_str(), p.title.as_str()),
+            ("42", "Aashirvaad Atta 5 kg")
+        );
         assert_eq!(p.effective_price().unwrap().amount, 230.0);
         assert_eq!(p.availability, Availability::OutOfStock);
         assert_eq!(p.titles["hi"], "आटा");
@@ -224,21 +258,37 @@ mod tests {
 
     #[test]
     fn every_problem_of_a_row_is_listed_with_line_and_id() {
-        let errors = product_from_row(&row(json!({"id": "x1", "price": "cheap", "availability": "soon"})))
-            .unwrap_err();
+        let errors = product_from_row(&row(
+            json!({"id": "x1", "price": "cheap", "availability": "soon"}),
+        ))
+        .unwrap_err();
         let mut codes: Vec<_> = errors.iter().map(|e| e.code.as_str()).collect();
         codes.sort();
-        assert_eq!(codes, ["invalid_availability", "invalid_price", "missing_title"]);
-        assert!(errors.iter().all(|e| e.line == 7 && e.id.as_deref() == Some("x1")));
+        assert_eq!(
+            codes,
+            ["invalid_availability", "invalid_price", "missing_title"]
+        );
+        assert!(errors
+            .iter()
+            .all(|e| e.line == 7 && e.id.as_deref() == Some("x1")));
     }
 
     #[test]
     fn id_and_title_limits_hold() {
-        assert_eq!(product_from_row(&row(json!({"title": "t"}))).unwrap_err()[0].code, "missing_id");
+        assert_eq!(
+            product_from_row(&row(json!({"title": "t"}))).unwrap_err()[0].code,
+            "missing_id"
+        );
         let long_id = "x".repeat(MAX_ID_CHARS + 1);
-        assert_eq!(product_from_row(&row(json!({"id": long_id, "title": "t"}))).unwrap_err()[0].code, "id_too_long");
+        assert_eq!(
+            product_from_row(&row(json!({"id": long_id, "title": "t"}))).unwrap_err()[0].code,
+            "id_too_long"
+        );
         let long_title = "आ".repeat(MAX_TITLE_CHARS + 1);
-        assert_eq!(product_from_row(&row(json!({"id": "a", "title": long_title}))).unwrap_err()[0].code, "title_too_long");
+        assert_eq!(
+            product_from_row(&row(json!({"id": "a", "title": long_title}))).unwrap_err()[0].code,
+            "title_too_long"
+        );
         let ok_title = "आ".repeat(MAX_TITLE_CHARS);
         assert!(product_from_row(&row(json!({"id": "a", "title": ok_title}))).is_ok());
     }

@@ -12,7 +12,9 @@ use crate::index::CatalogGeneration;
 /// Checks a catalog name against `[a-z0-9_-]{1,64}`.
 pub fn validate_catalog_name(name: &str) -> Result<()> {
     let ok = (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
     if ok {
         Ok(())
     } else {
@@ -50,7 +52,10 @@ impl Catalog {
 
     /// Makes `generation` live; returns the one it replaced.
     pub fn swap(&self, generation: Arc<CatalogGeneration>) -> Option<Arc<CatalogGeneration>> {
-        self.live.write().unwrap_or_else(|e| e.into_inner()).replace(generation)
+        self.live
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(generation)
     }
 
     /// Current stats, if the catalog has a live generation.
@@ -76,7 +81,10 @@ pub struct Catalogs {
 impl Catalogs {
     /// No catalogs yet; `dir` is `data_dir/catalogs`.
     pub fn new(dir: PathBuf) -> Catalogs {
-        Catalogs { dir, map: RwLock::new(BTreeMap::new()) }
+        Catalogs {
+            dir,
+            map: RwLock::new(BTreeMap::new()),
+        }
     }
 
     /// Opens every catalog on disk. A catalog that fails to open is logged and skipped.
@@ -89,10 +97,16 @@ impl Catalogs {
             match CatalogGeneration::open_current(&entry.path()) {
                 Ok(Some(generation)) => {
                     tracing::info!(catalog = %name, generation = generation.number, docs = generation.snapshot().documents(), "catalog loaded");
-                    let catalog = Arc::new(Catalog { name: name.clone(), dir: entry.path(), live: RwLock::new(Some(Arc::new(generation))) });
+                    let catalog = Arc::new(Catalog {
+                        name: name.clone(),
+                        dir: entry.path(),
+                        live: RwLock::new(Some(Arc::new(generation))),
+                    });
                     self.write().insert(name, catalog);
                 }
-                Ok(None) => tracing::info!(catalog = %name, "catalog has no finished generation yet"),
+                Ok(None) => {
+                    tracing::info!(catalog = %name, "catalog has no finished generation yet")
+                }
                 Err(err) => tracing::error!(catalog = %name, %err, "could not open catalog"),
             }
         }
@@ -126,9 +140,13 @@ impl Catalogs {
         let dir = self.dir.join(name);
         std::fs::create_dir_all(&dir)?;
         let mut map = self.write();
-        let catalog = map
-            .entry(name.to_string())
-            .or_insert_with(|| Arc::new(Catalog { name: name.to_string(), dir, live: RwLock::new(None) }));
+        let catalog = map.entry(name.to_string()).or_insert_with(|| {
+            Arc::new(Catalog {
+                name: name.to_string(),
+                dir,
+                live: RwLock::new(None),
+            })
+        });
         Ok(Arc::clone(catalog))
     }
 

@@ -33,16 +33,20 @@ type InputRows = Box<dyn Iterator<Item = std::result::Result<Input, Vec<RowError
 fn inputs(source: &TaskSource) -> Result<InputRows> {
     Ok(match source {
         TaskSource::Feed { path, format, .. } => {
-            let file = File::open(path)
-                .map_err(|err| Error::internal(format!("spooled feed {}: {err}", path.display())))?;
+            let file = File::open(path).map_err(|err| {
+                Error::internal(format!("spooled feed {}: {err}", path.display()))
+            })?;
             let reader = FeedReader::new((*format).into(), BufReader::with_capacity(1 << 16, file));
             Box::new(reader.map(|row| row.map(Input::Raw).map_err(|e| vec![e])))
         }
-        TaskSource::Sample => Box::new(
-            crate::catalog::sample::demo_catalog()
-                .into_iter()
-                .map(|product| Ok(Input::Ready(ValidProduct { product, unknown_fields: Vec::new() }))),
-        ),
+        TaskSource::Sample => Box::new(crate::catalog::sample::demo_catalog().into_iter().map(
+            |product| {
+                Ok(Input::Ready(ValidProduct {
+                    product,
+                    unknown_fields: Vec::new(),
+                }))
+            },
+        )),
         TaskSource::Ids { .. } => Box::new(std::iter::empty()),
     })
 }
@@ -55,7 +59,10 @@ fn for_each_batch(
     fields: Option<Fields>,
     mut sink: impl FnMut(&mut Task, ValidProduct, Option<TantivyDocument>) -> Result<()>,
 ) -> Result<()> {
-    let source = task.source.clone().ok_or_else(|| Error::internal("task has no source"))?;
+    let source = task
+        .source
+        .clone()
+        .ok_or_else(|| Error::internal("task has no source"))?;
     let mut input = inputs(&source)?;
     loop {
         let batch: Vec<_> = input.by_ref().take(BATCH_ROWS).collect();
@@ -104,7 +111,11 @@ fn feed_rejected(task: &Task) -> TaskError {
 }
 
 /// Full replace: a new generation, published only when complete and accepted.
-pub fn replace(engine: &Engine, catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskError>> {
+pub fn replace(
+    engine: &Engine,
+    catalog: &Arc<Catalog>,
+    task: &mut Task,
+) -> Result<Option<TaskError>> {
     let config = engine.config();
     let number = CatalogGeneration::next_number(&catalog.dir);
     let mut builder = GenerationBuilder::create(
@@ -144,11 +155,18 @@ pub fn replace(engine: &Engine, catalog: &Arc<Catalog>, task: &mut Task) -> Resu
 }
 
 /// Upsert: products replace those with the same id; a new catalog gets a first generation.
-pub fn upsert(engine: &Engine, catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskError>> {
+pub fn upsert(
+    engine: &Engine,
+    catalog: &Arc<Catalog>,
+    task: &mut Task,
+) -> Result<Option<TaskError>> {
     let mut products: BTreeMap<String, Product> = BTreeMap::new();
     for_each_batch(engine, task, None, |task, valid, _| {
         count_unknown(task, &valid);
-        if products.insert(valid.product.id.clone(), valid.product).is_some() {
+        if products
+            .insert(valid.product.id.clone(), valid.product)
+            .is_some()
+        {
             task.duplicates += 1;
         }
         Ok(())
@@ -165,7 +183,12 @@ pub fn upsert(engine: &Engine, catalog: &Arc<Catalog>, task: &mut Task) -> Resul
         None => {
             let config = engine.config();
             let number = CatalogGeneration::next_number(&catalog.dir);
-            let mut builder = GenerationBuilder::create(&catalog.dir, number, 1, config.index_memory_mib * 1024 * 1024)?;
+            let mut builder = GenerationBuilder::create(
+                &catalog.dir,
+                number,
+                1,
+                config.index_memory_mib * 1024 * 1024,
+            )?;
             let fields = builder.fields();
             for product in &products {
                 builder.add(&product.id, fields.document(product))?;

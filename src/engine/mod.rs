@@ -53,14 +53,20 @@ impl Engine {
         let store = TaskStore::open(&config.data_dir.join("tasks"), config.task_history)?;
         let engine = Arc::new(Engine {
             catalogs: catalogs::Catalogs::new(config.catalogs_dir()),
-            queue: Mutex::new(Queue { store, busy: Vec::new(), shutting_down: false }),
+            queue: Mutex::new(Queue {
+                store,
+                busy: Vec::new(),
+                shutting_down: false,
+            }),
             changed: Condvar::new(),
             ready: AtomicBool::new(false),
             workers: Mutex::new(Vec::new()),
             config,
         });
         let loader = Arc::clone(&engine);
-        std::thread::Builder::new().name("kirana-load".into()).spawn(move || loader.load())?;
+        std::thread::Builder::new()
+            .name("kirana-load".into())
+            .spawn(move || loader.load())?;
         Ok(engine)
     }
 
@@ -76,15 +82,27 @@ impl Engine {
         if let Err(err) = self.catalogs.load_all() {
             tracing::error!(%err, "loading catalogs failed");
         }
-        tracing::info!(catalogs = self.catalogs.all().len(), ms = started.elapsed().as_millis() as u64, "catalogs loaded");
+        tracing::info!(
+            catalogs = self.catalogs.all().len(),
+            ms = started.elapsed().as_millis() as u64,
+            "catalogs loaded"
+        );
         let demo_task = if self.config.demo && self.catalogs.get(DEMO_CATALOG).is_none() {
             let mut queue = self.lock_queue();
             if queue.store.has_queued(DEMO_CATALOG) {
                 None
             } else {
-                match queue.store.enqueue(DEMO_CATALOG, TaskKind::Replace, OnError::Abort, TaskSource::Sample) {
+                match queue.store.enqueue(
+                    DEMO_CATALOG,
+                    TaskKind::Replace,
+                    OnError::Abort,
+                    TaskSource::Sample,
+                ) {
                     Ok(task) => {
-                        tracing::info!(task_id = task.task_id, "building the demo catalog from the embedded sample");
+                        tracing::info!(
+                            task_id = task.task_id,
+                            "building the demo catalog from the embedded sample"
+                        );
                         Some(task.task_id)
                     }
                     Err(err) => {
@@ -99,7 +117,10 @@ impl Engine {
         let mut workers = self.workers.lock().unwrap_or_else(|e| e.into_inner());
         for n in 0..self.config.task_workers {
             let worker = Arc::clone(&self);
-            match std::thread::Builder::new().name(format!("kirana-task-{n}")).spawn(move || worker.work()) {
+            match std::thread::Builder::new()
+                .name(format!("kirana-task-{n}"))
+                .spawn(move || worker.work())
+            {
                 Ok(handle) => workers.push(handle),
                 Err(err) => tracing::error!(%err, "could not start a task worker"),
             }
@@ -127,7 +148,11 @@ impl Engine {
             if left.is_zero() {
                 return false;
             }
-            queue = self.changed.wait_timeout(queue, left.min(Duration::from_millis(50))).unwrap_or_else(|e| e.into_inner()).0;
+            queue = self
+                .changed
+                .wait_timeout(queue, left.min(Duration::from_millis(50)))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
         true
     }
@@ -148,31 +173,78 @@ impl Engine {
 
     /// Queues a full replace or an upsert from a spooled feed. The spool file becomes the
     /// task's; it is removed when the task finishes.
-    pub fn enqueue_feed(&self, catalog: &str, kind: TaskKind, format: FeedFormat, spool: PathBuf, on_error: OnError) -> Result<Task> {
+    pub fn enqueue_feed(
+        &self,
+        catalog: &str,
+        kind: TaskKind,
+        format: FeedFormat,
+        spool: PathBuf,
+        on_error: OnError,
+    ) -> Result<Task> {
         validate_catalog_name(catalog)?;
-        self.enqueue(catalog, kind, on_error, TaskSource::Feed { path: spool, format: format.into(), spooled: true })
+        self.enqueue(
+            catalog,
+            kind,
+            on_error,
+            TaskSource::Feed {
+                path: spool,
+                format: format.into(),
+                spooled: true,
+            },
+        )
     }
 
     /// Queues a full replace from a file the caller keeps (the `index` command).
-    pub fn enqueue_file(&self, catalog: &str, format: FeedFormat, path: PathBuf, on_error: OnError) -> Result<Task> {
+    pub fn enqueue_file(
+        &self,
+        catalog: &str,
+        format: FeedFormat,
+        path: PathBuf,
+        on_error: OnError,
+    ) -> Result<Task> {
         validate_catalog_name(catalog)?;
-        self.enqueue(catalog, TaskKind::Replace, on_error, TaskSource::Feed { path, format: format.into(), spooled: false })
+        self.enqueue(
+            catalog,
+            TaskKind::Replace,
+            on_error,
+            TaskSource::Feed {
+                path,
+                format: format.into(),
+                spooled: false,
+            },
+        )
     }
 
     /// Queues a delete of products by id.
     pub fn enqueue_delete(&self, catalog: &str, ids: Vec<String>) -> Result<Task> {
         self.catalog(catalog)?;
-        self.enqueue(catalog, TaskKind::Delete, OnError::Abort, TaskSource::Ids { ids })
+        self.enqueue(
+            catalog,
+            TaskKind::Delete,
+            OnError::Abort,
+            TaskSource::Ids { ids },
+        )
     }
 
-    fn enqueue(&self, catalog: &str, kind: TaskKind, on_error: OnError, source: TaskSource) -> Result<Task> {
+    fn enqueue(
+        &self,
+        catalog: &str,
+        kind: TaskKind,
+        on_error: OnError,
+        source: TaskSource,
+    ) -> Result<Task> {
         let mut queue = self.lock_queue();
         if queue.shutting_down {
-            return Err(Error::Unavailable { message: "kirana is shutting down; retry shortly".into() });
+            return Err(Error::Unavailable {
+                message: "kirana is shutting down; retry shortly".into(),
+            });
         }
         if queue.store.queue_len() >= self.config.task_queue_capacity {
             return Err(Error::Overloaded {
-                message: format!("{} write tasks are already queued; retry in a few seconds", queue.store.queue_len()),
+                message: format!(
+                    "{} write tasks are already queued; retry in a few seconds",
+                    queue.store.queue_len()
+                ),
                 retry_after_secs: RETRY_AFTER_SECS,
             });
         }
@@ -201,7 +273,11 @@ impl Engine {
             if task.status.is_finished() || left.is_zero() {
                 return Some(task);
             }
-            queue = self.changed.wait_timeout(queue, left).unwrap_or_else(|e| e.into_inner()).0;
+            queue = self
+                .changed
+                .wait_timeout(queue, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
     }
 
@@ -268,7 +344,12 @@ impl Engine {
                 ms = started.elapsed().as_millis() as u64,
                 "task finished"
             );
-            if let Some(TaskSource::Feed { path, spooled: true, .. }) = &task.source {
+            if let Some(TaskSource::Feed {
+                path,
+                spooled: true,
+                ..
+            }) = &task.source
+            {
                 let _ = std::fs::remove_file(path);
             }
             self.store_task(&task);
@@ -307,26 +388,41 @@ impl Engine {
     /// Searches a catalog.
     pub fn search(&self, catalog: &str, request: &SearchRequest) -> Result<SearchResults> {
         request.validate()?;
-        let generation = self.catalog(catalog)?.live().ok_or_else(|| Error::not_found("catalog_not_found", "catalog has no products yet"))?;
+        let generation = self
+            .catalog(catalog)?
+            .live()
+            .ok_or_else(|| Error::not_found("catalog_not_found", "catalog has no products yet"))?;
         crate::search::search(&generation.snapshot(), request)
     }
 
     /// The stored product `id` of a catalog.
     pub fn product(&self, catalog: &str, id: &str) -> Result<Product> {
-        let generation = self.catalog(catalog)?.live().ok_or_else(|| Error::not_found("catalog_not_found", "catalog has no products yet"))?;
-        generation
-            .product(id)?
-            .ok_or_else(|| Error::not_found("product_not_found", format!("catalog {catalog:?} has no product with id {id:?}")))
+        let generation = self
+            .catalog(catalog)?
+            .live()
+            .ok_or_else(|| Error::not_found("catalog_not_found", "catalog has no products yet"))?;
+        generation.product(id)?.ok_or_else(|| {
+            Error::not_found(
+                "product_not_found",
+                format!("catalog {catalog:?} has no product with id {id:?}"),
+            )
+        })
     }
 
     /// Stats of one catalog.
     pub fn catalog_info(&self, name: &str) -> Result<CatalogInfo> {
-        self.catalog(name)?.info().ok_or_else(|| Error::not_found("catalog_not_found", format!("no catalog named {name:?}")))
+        self.catalog(name)?.info().ok_or_else(|| {
+            Error::not_found("catalog_not_found", format!("no catalog named {name:?}"))
+        })
     }
 
     /// Stats of every catalog, by name.
     pub fn catalogs(&self) -> Vec<CatalogInfo> {
-        self.catalogs.all().iter().filter_map(|c| c.info()).collect()
+        self.catalogs
+            .all()
+            .iter()
+            .filter_map(|c| c.info())
+            .collect()
     }
 
     /// Deletes a catalog and everything queued for it.
@@ -335,7 +431,10 @@ impl Engine {
         let mut queue = self.lock_queue();
         queue.store.cancel_queued(
             name,
-            TaskError { code: "catalog_deleted".into(), message: format!("catalog {name:?} was deleted before this task ran") },
+            TaskError {
+                code: "catalog_deleted".into(),
+                message: format!("catalog {name:?} was deleted before this task ran"),
+            },
         )?;
         // Wait for a running task of this catalog to end, so it cannot recreate files.
         while queue.busy.iter().any(|c| c == name) {
@@ -349,7 +448,12 @@ impl Engine {
     pub fn shutdown(&self) {
         self.lock_queue().shutting_down = true;
         self.changed.notify_all();
-        let workers: Vec<_> = self.workers.lock().unwrap_or_else(|e| e.into_inner()).drain(..).collect();
+        let workers: Vec<_> = self
+            .workers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+            .collect();
         for worker in workers {
             let _ = worker.join();
         }

@@ -181,15 +181,19 @@ impl TaskStore {
         for entry in std::fs::read_dir(dir)?.flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "json") {
-                match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| {
-                    serde_json::from_slice::<StoredTask>(&b).map_err(|e| e.to_string())
-                }) {
+                match std::fs::read(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| {
+                        serde_json::from_slice::<StoredTask>(&b).map_err(|e| e.to_string())
+                    }) {
                     Ok(stored) => {
                         let mut task = stored.task;
                         task.source = stored.source;
                         tasks.insert(task.task_id, task);
                     }
-                    Err(err) => tracing::warn!(path = %path.display(), %err, "skipping unreadable task file"),
+                    Err(err) => {
+                        tracing::warn!(path = %path.display(), %err, "skipping unreadable task file")
+                    }
                 }
             }
         }
@@ -201,7 +205,13 @@ impl TaskStore {
             }
         }
         let next_id = tasks.keys().next_back().map_or(1, |id| id + 1);
-        Ok(TaskStore { dir: dir.to_path_buf(), tasks, queue, next_id, history })
+        Ok(TaskStore {
+            dir: dir.to_path_buf(),
+            tasks,
+            queue,
+            next_id,
+            history,
+        })
     }
 
     /// Queued task count.
@@ -210,7 +220,13 @@ impl TaskStore {
     }
 
     /// Creates, persists and queues a task.
-    pub fn enqueue(&mut self, catalog: &str, kind: TaskKind, on_error: OnError, source: TaskSource) -> Result<Task> {
+    pub fn enqueue(
+        &mut self,
+        catalog: &str,
+        kind: TaskKind,
+        on_error: OnError,
+        source: TaskSource,
+    ) -> Result<Task> {
         let task = Task {
             task_id: self.next_id,
             catalog: catalog.to_string(),
@@ -248,19 +264,29 @@ impl TaskStore {
 
     /// Takes the first queued task whose catalog is not in `busy`.
     pub fn take_next(&mut self, busy: &[String]) -> Option<Task> {
-        let at = self.queue.iter().position(|id| !busy.contains(&self.tasks[id].catalog))?;
+        let at = self
+            .queue
+            .iter()
+            .position(|id| !busy.contains(&self.tasks[id].catalog))?;
         let id = self.queue.remove(at)?;
         Some(self.tasks[&id].clone())
     }
 
     /// Whether a task for `catalog` is queued.
     pub fn has_queued(&self, catalog: &str) -> bool {
-        self.queue.iter().any(|id| self.tasks[id].catalog == catalog)
+        self.queue
+            .iter()
+            .any(|id| self.tasks[id].catalog == catalog)
     }
 
     /// Removes queued tasks of `catalog`, failing them with `error`.
     pub fn cancel_queued(&mut self, catalog: &str, error: TaskError) -> Result<()> {
-        let cancelled: Vec<u64> = self.queue.iter().copied().filter(|id| self.tasks[id].catalog == catalog).collect();
+        let cancelled: Vec<u64> = self
+            .queue
+            .iter()
+            .copied()
+            .filter(|id| self.tasks[id].catalog == catalog)
+            .collect();
         self.queue.retain(|id| !cancelled.contains(id));
         for id in cancelled {
             if let Some(task) = self.tasks.get_mut(&id) {
@@ -282,8 +308,14 @@ impl TaskStore {
     }
 
     fn persist(&self, task: &Task) -> Result<()> {
-        let stored = StoredTask { task: task.clone(), source: task.source.clone() };
-        write_atomically(&self.dir.join(format!("{:012}.json", task.task_id)), &serde_json::to_vec(&stored)?)?;
+        let stored = StoredTask {
+            task: task.clone(),
+            source: task.source.clone(),
+        };
+        write_atomically(
+            &self.dir.join(format!("{:012}.json", task.task_id)),
+            &serde_json::to_vec(&stored)?,
+        )?;
         Ok(())
     }
 
@@ -291,7 +323,12 @@ impl TaskStore {
     pub fn update(&mut self, task: Task) -> Result<()> {
         self.persist(&task)?;
         self.tasks.insert(task.task_id, task);
-        let finished: Vec<u64> = self.tasks.values().filter(|t| t.status.is_finished()).map(|t| t.task_id).collect();
+        let finished: Vec<u64> = self
+            .tasks
+            .values()
+            .filter(|t| t.status.is_finished())
+            .map(|t| t.task_id)
+            .collect();
         if finished.len() > self.history {
             for id in &finished[..finished.len() - self.history] {
                 self.tasks.remove(id);

@@ -50,11 +50,15 @@ impl CatalogGeneration {
 
     /// Opens a finished generation directory.
     pub fn open(dir: &Path, number: u64) -> Result<CatalogGeneration> {
-        let directory = MmapDirectory::open(dir).map_err(|err| Error::internal(format!("{}: {err}", dir.display())))?;
+        let directory = MmapDirectory::open(dir)
+            .map_err(|err| Error::internal(format!("{}: {err}", dir.display())))?;
         let index = Index::open(directory)?;
         register_analyzers(&index);
         let fields = Fields::of(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let snapshot = Arc::new(build_snapshot(&index, &reader, fields)?);
         Ok(CatalogGeneration {
             number,
@@ -68,15 +72,23 @@ impl CatalogGeneration {
 
     /// Creates an empty index in `dir` (which must exist and be empty).
     pub(super) fn create_index(dir: &Path) -> Result<Index> {
-        let directory = MmapDirectory::open(dir).map_err(|err| Error::internal(format!("{}: {err}", dir.display())))?;
-        let index = Index::create(directory, schema::build_schema(), tantivy::IndexSettings::default())?;
+        let directory = MmapDirectory::open(dir)
+            .map_err(|err| Error::internal(format!("{}: {err}", dir.display())))?;
+        let index = Index::create(
+            directory,
+            schema::build_schema(),
+            tantivy::IndexSettings::default(),
+        )?;
         register_analyzers(&index);
         Ok(index)
     }
 
     /// The snapshot searches should read now.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Field handles.
@@ -99,7 +111,13 @@ impl CatalogGeneration {
     /// Bytes the generation takes on disk.
     pub fn size_bytes(&self) -> u64 {
         std::fs::read_dir(&self.dir)
-            .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
             .unwrap_or(0)
     }
 
@@ -145,7 +163,11 @@ impl CatalogGeneration {
                     .flatten()
                     .filter_map(|e| {
                         let name = e.file_name().to_string_lossy().into_owned();
-                        name.strip_prefix("gen-")?.split('.').next()?.parse::<u64>().ok()
+                        name.strip_prefix("gen-")?
+                            .split('.')
+                            .next()?
+                            .parse::<u64>()
+                            .ok()
                     })
                     .max()
                     .unwrap_or(0)
@@ -157,8 +179,13 @@ impl CatalogGeneration {
 
 fn build_snapshot(index: &Index, reader: &IndexReader, fields: Fields) -> Result<Snapshot> {
     let searcher = reader.searcher();
-    let word_fields = [fields.title, fields.brand, fields.category, fields.keywords];
+    let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
     let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
     let updated_at = index.load_metas()?.payload.unwrap_or_default();
-    Ok(Snapshot { searcher, words, fields, updated_at })
+    Ok(Snapshot {
+        searcher,
+        words,
+        fields,
+        updated_at,
+    })
 }

@@ -15,7 +15,9 @@ mod words;
 mod writer;
 
 pub use generation::{CatalogGeneration, Snapshot};
-pub use schema::{build_schema, exact_key, id_sort_key, product_quantity, weighted_text_fields, Fields};
+pub use schema::{
+    build_schema, exact_key, id_sort_key, product_quantity, weighted_text_fields, Fields,
+};
 pub use words::{typo_budget, Candidate, MatchKind, WordDictionary};
 pub use writer::{ChangeStats, GenerationBuilder};
 

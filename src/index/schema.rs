@@ -16,8 +16,10 @@ pub struct Fields {
     pub id: Field,
     /// First 8 bytes of the id, big-endian: orders ties by id inside the collector.
     pub id_sort: Field,
-    /// Title and its translations.
+    /// Title as the merchant wrote it.
     pub title: Field,
+    /// Translated titles (`title_hi`, ...), kept apart so they do not lengthen the title.
+    pub title_alt: Field,
     pub brand: Field,
     /// Category path levels and Google category.
     pub category: Field,
@@ -39,14 +41,15 @@ pub struct Fields {
     pub stored: Field,
 }
 
-/// Text fields searched for query words, with their weight.
+/// Fields in the word dictionary, with their weight; a word's field mask bit `i` refers to
+/// the `i`-th of these. Descriptions are searched too but only for words as typed.
 pub fn weighted_text_fields(fields: &Fields) -> [(Field, f32); 5] {
     [
         (fields.title, 3.0),
+        (fields.title_alt, 2.8),
         (fields.brand, 2.0),
         (fields.keywords, 1.6),
         (fields.category, 1.5),
-        (fields.description, 0.5),
     ]
 }
 
@@ -60,13 +63,23 @@ pub fn build_schema() -> Schema {
     );
     builder.add_text_field("id", STRING | FAST | STORED);
     builder.add_u64_field("id_sort", FAST);
-    for name in ["title", "brand", "category", "keywords", "description"] {
+    for name in [
+        "title",
+        "title_alt",
+        "brand",
+        "category",
+        "keywords",
+        "description",
+    ] {
         builder.add_text_field(name, text.clone());
     }
     builder.add_text_field("brand_exact", STRING);
     builder.add_text_field("category_exact", STRING);
     builder.add_f64_field("price", NumericOptions::default().set_fast().set_indexed());
-    builder.add_u64_field("orderable", NumericOptions::default().set_fast().set_indexed());
+    builder.add_u64_field(
+        "orderable",
+        NumericOptions::default().set_fast().set_indexed(),
+    );
     builder.add_f64_field("popularity", FAST);
     builder.add_f64_field("size_value", FAST);
     builder.add_u64_field("size_unit", FAST);
@@ -82,6 +95,7 @@ impl Fields {
             id: get("id")?,
             id_sort: get("id_sort")?,
             title: get("title")?,
+            title_alt: get("title_alt")?,
             brand: get("brand")?,
             category: get("category")?,
             keywords: get("keywords")?,
@@ -104,7 +118,7 @@ impl Fields {
         doc.add_u64(self.id_sort, id_sort_key(&product.id));
         doc.add_text(self.title, &product.title);
         for title in product.titles.values() {
-            doc.add_text(self.title, title);
+            doc.add_text(self.title_alt, title);
         }
         if let Some(brand) = &product.brand {
             doc.add_text(self.brand, brand);
@@ -143,17 +157,28 @@ impl Fields {
 /// The pack size of a product: its `size`, else a quantity in its title.
 pub fn product_quantity(product: &Product) -> Option<Quantity> {
     let from = |text: &str| Quantity::find(&analysis::tokens(text));
-    product.size.as_deref().and_then(from).or_else(|| from(&product.title))
+    product
+        .size
+        .as_deref()
+        .and_then(from)
+        .or_else(|| from(&product.title))
 }
 
 /// The key exact filters compare: normalized, words joined by single spaces.
 pub fn exact_key(text: &str) -> String {
-    analysis::normalize(text).split_whitespace().collect::<Vec<_>>().join(" ")
+    analysis::normalize(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every category level and every path prefix, as exact keys: `"dairy"`, `"dairy > milk"`.
 fn category_paths(product: &Product) -> Vec<String> {
-    let levels: Vec<String> = product.category_levels().iter().map(|l| exact_key(l)).collect();
+    let levels: Vec<String> = product
+        .category_levels()
+        .iter()
+        .map(|l| exact_key(l))
+        .collect();
     let mut out = levels.clone();
     for end in 2..=levels.len() {
         out.push(levels[..end].join(" > "));
@@ -195,8 +220,16 @@ mod tests {
             ..Product::default()
         };
         let paths = category_paths(&product);
-        for expected in ["dairy", "milk & cream", "dairy > milk & cream", "dairy > milk & cream > toned milk"] {
-            assert!(paths.contains(&expected.to_string()), "{expected} missing from {paths:?}");
+        for expected in [
+            "dairy",
+            "milk & cream",
+            "dairy > milk & cream",
+            "dairy > milk & cream > toned milk",
+        ] {
+            assert!(
+                paths.contains(&expected.to_string()),
+                "{expected} missing from {paths:?}"
+            );
         }
     }
 }

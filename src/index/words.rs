@@ -104,8 +104,11 @@ impl WordDictionary {
 
     /// Builds the dictionary from words in byte order with their counts and field masks.
     pub fn from_sorted(words: BTreeMap<Vec<u8>, (u64, u8)>) -> Result<WordDictionary> {
-        let packed = words.into_iter().map(|(word, (freq, fields))| (word, pack(freq, fields)));
-        let map = Map::from_iter(packed).map_err(|err| Error::internal(format!("word fst: {err}")))?;
+        let packed = words
+            .into_iter()
+            .map(|(word, (freq, fields))| (word, pack(freq, fields)));
+        let map =
+            Map::from_iter(packed).map_err(|err| Error::internal(format!("word fst: {err}")))?;
         Ok(WordDictionary { map })
     }
 
@@ -136,7 +139,13 @@ impl WordDictionary {
         let mut out = Vec::new();
         let exact = self.get(word);
         if let Some((doc_freq, fields)) = exact {
-            out.push(Candidate { word: word.to_string(), kind: MatchKind::Exact, distance: 0, doc_freq, fields });
+            out.push(Candidate {
+                word: word.to_string(),
+                kind: MatchKind::Exact,
+                distance: 0,
+                doc_freq,
+                fields,
+            });
         }
         if as_prefix && grapheme_len(word) >= 2 {
             out.extend(self.prefix_candidates(word));
@@ -161,14 +170,24 @@ impl WordDictionary {
             if key.len() > prefix.len() {
                 if let Ok(word) = std::str::from_utf8(key) {
                     let (doc_freq, fields) = unpack(value);
-                    found.push(Candidate { word: word.to_string(), kind: MatchKind::Prefix, distance: 0, doc_freq, fields });
+                    found.push(Candidate {
+                        word: word.to_string(),
+                        kind: MatchKind::Prefix,
+                        distance: 0,
+                        doc_freq,
+                        fields,
+                    });
                 }
             }
             if scanned >= MAX_PREFIX_SCAN {
                 break;
             }
         }
-        found.sort_by(|a, b| b.doc_freq.cmp(&a.doc_freq).then_with(|| a.word.cmp(&b.word)));
+        found.sort_by(|a, b| {
+            b.doc_freq
+                .cmp(&a.doc_freq)
+                .then_with(|| a.word.cmp(&b.word))
+        });
         found.truncate(MAX_PREFIX_CANDIDATES);
         found
     }
@@ -185,18 +204,35 @@ impl WordDictionary {
         let mut found = Vec::new();
         while let Some((key, value)) = stream.next() {
             let (doc_freq, fields) = unpack(value);
-            let Ok(candidate) = std::str::from_utf8(key) else { continue };
-            let Some(distance) = final_distance(&dfa, key) else { continue };
+            let Ok(candidate) = std::str::from_utf8(key) else {
+                continue;
+            };
+            let Some(distance) = final_distance(&dfa, key) else {
+                continue;
+            };
             let mut chars = candidate.chars();
             let same_first = chars.next() == first;
             // A first-letter edit costs two: with a budget of two, the rest must be exact.
-            let allowed = if same_first { distance <= budget } else { budget >= 2 && chars.as_str() == rest };
+            let allowed = if same_first {
+                distance <= budget
+            } else {
+                budget >= 2 && chars.as_str() == rest
+            };
             if allowed && distance > 0 {
-                found.push(Candidate { word: candidate.to_string(), kind: MatchKind::Typo, distance, doc_freq, fields });
+                found.push(Candidate {
+                    word: candidate.to_string(),
+                    kind: MatchKind::Typo,
+                    distance,
+                    doc_freq,
+                    fields,
+                });
             }
         }
         found.sort_by(|a, b| {
-            a.distance.cmp(&b.distance).then(b.doc_freq.cmp(&a.doc_freq)).then_with(|| a.word.cmp(&b.word))
+            a.distance
+                .cmp(&b.distance)
+                .then(b.doc_freq.cmp(&a.doc_freq))
+                .then_with(|| a.word.cmp(&b.word))
         });
         found.truncate(MAX_TYPO_CANDIDATES);
         found
@@ -219,7 +255,10 @@ mod tests {
     use super::*;
 
     fn dictionary(words: &[(&str, u64)]) -> WordDictionary {
-        let map = words.iter().map(|(w, n)| (w.as_bytes().to_vec(), (*n, 1))).collect();
+        let map = words
+            .iter()
+            .map(|(w, n)| (w.as_bytes().to_vec(), (*n, 1)))
+            .collect();
         WordDictionary::from_sorted(map).unwrap()
     }
 
@@ -250,7 +289,10 @@ mod tests {
         assert!(words(&dict.expand("butter", false)).contains(&"butter"));
         assert_eq!(words(&dict.expand("buttar", false)), ["butter"]);
         let long = dictionary(&[("detergent", 1), ("retergent", 1)]);
-        assert_eq!(words(&long.expand("xetergent", false)), ["detergent", "retergent"]);
+        assert_eq!(
+            words(&long.expand("xetergent", false)),
+            ["detergent", "retergent"]
+        );
     }
 
     #[test]

@@ -28,7 +28,12 @@ pub struct GenerationBuilder {
 
 impl GenerationBuilder {
     /// Starts generation `number` of the catalog in `catalog_dir`.
-    pub fn create(catalog_dir: &Path, number: u64, threads: usize, memory_bytes: usize) -> Result<Self> {
+    pub fn create(
+        catalog_dir: &Path,
+        number: u64,
+        threads: usize,
+        memory_bytes: usize,
+    ) -> Result<Self> {
         let name = CatalogGeneration::dir_name(number);
         let tmp_dir = catalog_dir.join(format!("{name}.tmp"));
         if tmp_dir.exists() {
@@ -37,7 +42,8 @@ impl GenerationBuilder {
         std::fs::create_dir_all(&tmp_dir)?;
         let index = CatalogGeneration::create_index(&tmp_dir)?;
         let fields = Fields::of(&index.schema())?;
-        let writer = index.writer_with_num_threads(threads, memory_bytes.max(threads * CHANGE_WRITER_MEMORY))?;
+        let writer = index
+            .writer_with_num_threads(threads, memory_bytes.max(threads * CHANGE_WRITER_MEMORY))?;
         Ok(GenerationBuilder {
             number,
             tmp_dir,
@@ -57,7 +63,8 @@ impl GenerationBuilder {
     /// Adds a product's document. A second product with the same id replaces the first.
     pub fn add(&mut self, id: &str, document: TantivyDocument) -> Result<()> {
         if !self.seen.insert(id.to_string()) {
-            self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, id));
             self.duplicates += 1;
         }
         self.writer.add_document(document)?;
@@ -127,8 +134,9 @@ impl CatalogGeneration {
         let fields = self.fields();
         let mut stats = ChangeStats::default();
         let snapshot = self.snapshot();
-        let mut writer: IndexWriter<TantivyDocument> =
-            self.index().writer_with_num_threads(1, CHANGE_WRITER_MEMORY)?;
+        let mut writer: IndexWriter<TantivyDocument> = self
+            .index()
+            .writer_with_num_threads(1, CHANGE_WRITER_MEMORY)?;
         for id in ids {
             let term = Term::from_field_text(fields.id, id);
             if snapshot.searcher.doc_freq(&term)? > 0 {
@@ -158,8 +166,13 @@ impl CatalogGeneration {
         let fields = self.fields();
         let term = Term::from_field_text(fields.id, id);
         let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-        let hits = snapshot.searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = hits.first() else { return Ok(None) };
+        let hits = snapshot.searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some((_, address)) = hits.first() else {
+            return Ok(None);
+        };
         let doc: TantivyDocument = snapshot.searcher.doc(*address)?;
         let json = doc
             .get_first(fields.stored)

@@ -40,8 +40,12 @@ impl ParsedQuery {
 
         while let Some((span, bound, amount)) = phrases.find_price(&tokens) {
             match bound {
-                PriceBound::Max => parsed.price_max = Some(parsed.price_max.map_or(amount, |m: f64| m.min(amount))),
-                PriceBound::Min => parsed.price_min = Some(parsed.price_min.map_or(amount, |m: f64| m.max(amount))),
+                PriceBound::Max => {
+                    parsed.price_max = Some(parsed.price_max.map_or(amount, |m: f64| m.min(amount)))
+                }
+                PriceBound::Min => {
+                    parsed.price_min = Some(parsed.price_min.map_or(amount, |m: f64| m.max(amount)))
+                }
             }
             tokens.drain(span);
         }
@@ -71,13 +75,22 @@ mod tests {
     fn quantity_and_words_come_apart() {
         let parsed = ParsedQuery::parse("aata 5kg");
         assert_eq!(parsed.terms, ["aata"]);
-        assert_eq!(parsed.quantity, Some(Quantity { value: 5000.0, unit: Unit::Grams }));
+        assert_eq!(
+            parsed.quantity,
+            Some(Quantity {
+                value: 5000.0,
+                unit: Unit::Grams
+            })
+        );
         assert!(!parsed.last_is_prefix, "a quantity ended the message");
     }
 
     #[test]
     fn price_bounds_in_english_and_hinglish() {
-        assert_eq!(ParsedQuery::parse("shampoo under 100").price_max, Some(100.0));
+        assert_eq!(
+            ParsedQuery::parse("shampoo under 100").price_max,
+            Some(100.0)
+        );
         assert_eq!(ParsedQuery::parse("atta 300 se kam").price_max, Some(300.0));
         assert_eq!(ParsedQuery::parse("ghee < 500").price_max, Some(500.0));
         assert_eq!(ParsedQuery::parse("ghee above 500").price_min, Some(500.0));

@@ -36,29 +36,42 @@ impl ChatPhrases {
     }
 
     fn from_lexicon(lexicon: &Lexicon) -> ChatPhrases {
-        let mut fillers: Vec<Vec<String>> =
-            lexicon.fillers().map(tokens).filter(|t| !t.is_empty()).collect();
+        let mut fillers: Vec<Vec<String>> = lexicon
+            .fillers()
+            .map(tokens)
+            .filter(|t| !t.is_empty())
+            .collect();
         fillers.sort_by_key(|t| std::cmp::Reverse(t.len()));
         let mut prices: Vec<PricePhrase> = lexicon
             .price_phrases()
             .iter()
             .map(|p| PricePhrase {
                 tokens: tokens(&p.phrase),
-                bound: if p.bound == Bound::Max { PriceBound::Max } else { PriceBound::Min },
+                bound: if p.bound == Bound::Max {
+                    PriceBound::Max
+                } else {
+                    PriceBound::Min
+                },
                 before_number: p.position == PhrasePosition::Before,
             })
             .filter(|p| !p.tokens.is_empty())
             .collect();
         prices.sort_by_key(|p| std::cmp::Reverse(p.tokens.len()));
         let currency = lexicon.currency_words().flat_map(tokens).collect();
-        ChatPhrases { fillers, prices, currency }
+        ChatPhrases {
+            fillers,
+            prices,
+            currency,
+        }
     }
 
     /// The first price bound in `tokens`: the span to remove (phrase, currency words and the
     /// number), the bound and the amount.
     pub fn find_price(&self, tokens: &[String]) -> Option<(Range<usize>, PriceBound, f64)> {
         for (at, token) in tokens.iter().enumerate() {
-            let Some(amount) = parse_amount(token) else { continue };
+            let Some(amount) = parse_amount(token) else {
+                continue;
+            };
             // Currency words may sit on either side of the number: "rs 300", "300 rupees".
             let mut start = at;
             while start > 0 && self.currency.contains(&tokens[start - 1]) {
@@ -70,7 +83,10 @@ impl ChatPhrases {
             }
             for phrase in &self.prices {
                 let n = phrase.tokens.len();
-                if phrase.before_number && start >= n && tokens[start - n..start] == phrase.tokens[..] {
+                if phrase.before_number
+                    && start >= n
+                    && tokens[start - n..start] == phrase.tokens[..]
+                {
                     return Some((start - n..end, phrase.bound, amount));
                 }
                 if !phrase.before_number && tokens.get(end..end + n) == Some(&phrase.tokens[..]) {
@@ -105,5 +121,9 @@ fn parse_amount(token: &str) -> Option<f64> {
     if !token.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    token.replace(',', "").parse().ok().filter(|v: &f64| v.is_finite())
+    token
+        .replace(',', "")
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
 }

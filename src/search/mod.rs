@@ -60,7 +60,10 @@ impl Default for SearchRequest {
 impl SearchRequest {
     /// A request for `q` with defaults.
     pub fn new(q: impl Into<String>) -> Self {
-        SearchRequest { q: q.into(), ..SearchRequest::default() }
+        SearchRequest {
+            q: q.into(),
+            ..SearchRequest::default()
+        }
     }
 
     /// Checks bounds; messages say what to send instead.
@@ -75,7 +78,10 @@ impl SearchRequest {
         if !(1..=MAX_LIMIT).contains(&self.limit) {
             return Err(Error::invalid(
                 "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}, got {}", self.limit),
+                format!(
+                    "limit must be between 1 and {MAX_LIMIT}, got {}",
+                    self.limit
+                ),
             ));
         }
         if self.offset > MAX_OFFSET {
@@ -86,7 +92,10 @@ impl SearchRequest {
         }
         for (name, value) in [("price_min", self.price_min), ("price_max", self.price_max)] {
             if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
-                return Err(Error::invalid("invalid_price", format!("{name} must be a non-negative number")));
+                return Err(Error::invalid(
+                    "invalid_price",
+                    format!("{name} must be a non-negative number"),
+                ));
             }
         }
         if let (Some(min), Some(max)) = (self.price_min, self.price_max) {
@@ -141,15 +150,30 @@ pub fn search(snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResu
     let filters = plan::Filters::new(request, &parsed);
     let want = request.offset + request.limit;
     let mut relaxed = false;
-    let (mut total, mut top) = run(snapshot, &plan::text_query(snapshot, &parsed, false, &filters), &parsed, request, want)?;
+    let (mut total, mut top) = run(
+        snapshot,
+        &plan::text_query(snapshot, &parsed, false, &filters),
+        &parsed,
+        request,
+        want,
+    )?;
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
-        (total, top) = run(snapshot, &plan::text_query(snapshot, &parsed, true, &filters), &parsed, request, want)?;
+        (total, top) = run(
+            snapshot,
+            &plan::text_query(snapshot, &parsed, true, &filters),
+            &parsed,
+            request,
+            want,
+        )?;
     }
     let hits = top
         .into_iter()
         .skip(request.offset)
-        .map(|(key, id)| Hit { id, score: key.score })
+        .map(|(key, id)| Hit {
+            id,
+            score: key.score,
+        })
         .collect::<Vec<_>>();
     let next_offset = (total as usize > want).then_some(want);
     Ok(SearchResults {
@@ -180,7 +204,8 @@ fn run(
     let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse());
     // A few extra hits so ties on the last place can be ordered by the full id.
     let collector = TopDocs::with_limit(want + 8).tweak_score(ranker.into_sort_key_fn());
-    let (total, top): (usize, Vec<(rank::RankKey, DocAddress)>) = snapshot.searcher.search(query, &(Count, collector))?;
+    let (total, top): (usize, Vec<(rank::RankKey, DocAddress)>) =
+        snapshot.searcher.search(query, &(Count, collector))?;
     let mut hits = rank::with_ids(snapshot, top)?;
     hits.sort_by(|(a, a_id), (b, b_id)| rank::compare(a, b).then_with(|| a_id.cmp(b_id)));
     hits.truncate(want);

@@ -64,15 +64,30 @@ impl Filters {
                 Some(v) => Bound::Included(Term::from_field_f64(fields.price, v)),
                 None => Bound::Unbounded,
             };
-            out.push(Box::new(RangeQuery::new(bound(self.price_min), bound(self.price_max))));
+            out.push(Box::new(RangeQuery::new(
+                bound(self.price_min),
+                bound(self.price_max),
+            )));
         }
-        out.into_iter().map(|q| (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>)).collect()
+        out.into_iter()
+            .map(|q| {
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+                )
+            })
+            .collect()
     }
 }
 
 /// A category filter's key: levels normalized, joined by `" > "`.
 fn category_key(category: &str) -> String {
-    category.split('>').map(exact_key).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" > ")
+    category
+        .split('>')
+        .map(exact_key)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" > ")
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {
@@ -80,12 +95,20 @@ fn term_query(term: Term) -> Box<dyn Query> {
 }
 
 fn any_of(field: Field, values: &[String]) -> Box<dyn Query> {
-    let clauses = values.iter().map(|v| (Occur::Should, term_query(Term::from_field_text(field, v)))).collect();
+    let clauses = values
+        .iter()
+        .map(|v| (Occur::Should, term_query(Term::from_field_text(field, v))))
+        .collect();
     Box::new(BooleanQuery::new(clauses))
 }
 
 /// The whole query: word clauses and filters.
-pub fn text_query(snapshot: &Snapshot, parsed: &ParsedQuery, relaxed: bool, filters: &Filters) -> Box<dyn Query> {
+pub fn text_query(
+    snapshot: &Snapshot,
+    parsed: &ParsedQuery,
+    relaxed: bool,
+    filters: &Filters,
+) -> Box<dyn Query> {
     let mut clauses = filters.clauses(snapshot);
     if parsed.is_browse() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -103,7 +126,10 @@ pub fn text_query(snapshot: &Snapshot, parsed: &ParsedQuery, relaxed: bool, filt
             .into_iter()
             .map(|word| {
                 let counted = Box::new(ConstScoreQuery::new(word.box_clone(), COVERAGE_SCORE));
-                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(Occur::Should, counted), (Occur::Should, word)]));
+                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, counted),
+                    (Occur::Should, word),
+                ]));
                 (Occur::Should, both)
             })
             .collect();
@@ -146,8 +172,15 @@ fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Quer
         }
     }
     // Descriptions are not in the dictionary: they match the word as typed.
-    let exact_freq = candidates.iter().find(|c| c.kind == MatchKind::Exact).map_or(1, |c| c.doc_freq);
-    disjuncts.push(scored_term(snapshot.fields.description, term, DESCRIPTION_WEIGHT / idf(exact_freq, docs)));
+    let exact_freq = candidates
+        .iter()
+        .find(|c| c.kind == MatchKind::Exact)
+        .map_or(1, |c| c.doc_freq);
+    disjuncts.push(scored_term(
+        snapshot.fields.description,
+        term,
+        DESCRIPTION_WEIGHT / idf(exact_freq, docs),
+    ));
     if disjuncts.is_empty() {
         return Box::new(EmptyQuery);
     }
@@ -155,6 +188,9 @@ fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Quer
 }
 
 fn scored_term(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
-    let query = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+    let query = TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    );
     Box::new(BoostQuery::new(Box::new(query), boost))
 }

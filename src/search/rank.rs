@@ -82,9 +82,11 @@ impl SegmentColumns {
         let fast = segment.fast_fields();
         let max_doc = segment.max_doc();
         let u64_col = |name: &str| {
-            fast.u64(name).map(|c| c.first_or_default_col(0)).unwrap_or_else(|_| {
-                tantivy::columnar::Column::build_empty_column(max_doc).first_or_default_col(0)
-            })
+            fast.u64(name)
+                .map(|c| c.first_or_default_col(0))
+                .unwrap_or_else(|_| {
+                    tantivy::columnar::Column::build_empty_column(max_doc).first_or_default_col(0)
+                })
         };
         SegmentColumns {
             orderable: u64_col("orderable"),
@@ -92,7 +94,9 @@ impl SegmentColumns {
             popularity: fast
                 .f64("popularity")
                 .map(|c| c.first_or_default_col(0.0))
-                .unwrap_or_else(|_| tantivy::columnar::Column::build_empty_column(max_doc).first_or_default_col(0.0)),
+                .unwrap_or_else(|_| {
+                    tantivy::columnar::Column::build_empty_column(max_doc).first_or_default_col(0.0)
+                }),
             price: fast.f64("price").ok(),
             size_value: fast.f64("size_value").ok(),
             size_unit: fast.u64("size_unit").ok(),
@@ -103,11 +107,18 @@ impl SegmentColumns {
 impl Ranker {
     /// A ranker for one search.
     pub fn new(sort: Sort, quantity: Option<Quantity>, has_text: bool) -> Ranker {
-        Ranker { sort, quantity, has_text }
+        Ranker {
+            sort,
+            quantity,
+            has_text,
+        }
     }
 
     /// The per-segment key function tantivy's `tweak_score` wants.
-    pub fn into_sort_key_fn(self) -> impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> RankKey> + Send + Sync + 'static {
+    pub fn into_sort_key_fn(
+        self,
+    ) -> impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> RankKey> + Send + Sync + 'static
+    {
         move |segment: &SegmentReader| {
             let columns = SegmentColumns::open(segment);
             let ranker = self.clone();
@@ -145,13 +156,21 @@ impl Ranker {
 }
 
 /// Looks up the id of each collected hit.
-pub fn with_ids(snapshot: &Snapshot, top: Vec<(RankKey, DocAddress)>) -> Result<Vec<(RankKey, String)>> {
-    let mut columns: Vec<Option<tantivy::columnar::StrColumn>> = vec![None; snapshot.searcher.segment_readers().len()];
+pub fn with_ids(
+    snapshot: &Snapshot,
+    top: Vec<(RankKey, DocAddress)>,
+) -> Result<Vec<(RankKey, String)>> {
+    let mut columns: Vec<Option<tantivy::columnar::StrColumn>> =
+        vec![None; snapshot.searcher.segment_readers().len()];
     let mut out = Vec::with_capacity(top.len());
     for (key, address) in top {
         let slot = &mut columns[address.segment_ord as usize];
         if slot.is_none() {
-            *slot = snapshot.searcher.segment_reader(address.segment_ord).fast_fields().str("id")?;
+            *slot = snapshot
+                .searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .str("id")?;
         }
         let mut id = String::new();
         if let Some(column) = slot {

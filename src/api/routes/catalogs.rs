@@ -19,11 +19,17 @@ async fn list(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(json!({ "catalogs": state.engine.catalogs() }))
 }
 
-async fn show(State(state): State<AppState>, Path(catalog): Path<String>) -> Result<Json<CatalogInfo>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    Path(catalog): Path<String>,
+) -> Result<Json<CatalogInfo>, ApiError> {
     Ok(Json(state.engine.catalog_info(&catalog)?))
 }
 
-async fn remove(State(state): State<AppState>, Path(catalog): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn remove(
+    State(state): State<AppState>,
+    Path(catalog): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let engine = state.engine.clone();
     let name = catalog.clone();
     blocking(move || engine.delete_catalog(&name)).await?;

@@ -20,10 +20,20 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>
     if state.engine.is_ready() {
         Ok(Json(json!({"status": "ready"})))
     } else {
-        Err(ApiError { retry_after_secs: Some(1), ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "catalogs are still loading") })
+        Err(ApiError {
+            retry_after_secs: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "catalogs are still loading",
+            )
+        })
     }
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(&state))
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(&state),
+    )
 }

@@ -19,7 +19,11 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(search::router())
         .method_not_allowed_fallback(|| async {
-            ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that HTTP method; see the API section of the README")
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that HTTP method; see the API section of the README",
+            )
         })
 }
 
@@ -29,6 +33,8 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result.map_err(ApiError::from),
-        Err(err) => Err(crate::error::Error::internal(format!("blocking task panicked: {err}")).into()),
+        Err(err) => {
+            Err(crate::error::Error::internal(format!("blocking task panicked: {err}")).into())
+        }
     }
 }

@@ -27,7 +27,10 @@ const MAX_DELETE_IDS: usize = 100_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/v1/catalogs/{catalog}/products", axum::routing::put(replace).post(upsert).delete(delete))
+        .route(
+            "/v1/catalogs/{catalog}/products",
+            axum::routing::put(replace).post(upsert).delete(delete),
+        )
         .route("/v1/catalogs/{catalog}/products/{id}", get(show))
 }
 
@@ -37,7 +40,10 @@ struct WriteParams {
 }
 
 fn write_params(raw: Option<&str>, feed: bool) -> Result<WriteParams, ApiError> {
-    let mut params = WriteParams { wait: false, on_error: OnError::Abort };
+    let mut params = WriteParams {
+        wait: false,
+        on_error: OnError::Abort,
+    };
     for (name, value) in query_pairs(raw) {
         match (name.as_str(), value.as_str()) {
             ("wait", "true" | "1") => params.wait = true,
@@ -45,22 +51,45 @@ fn write_params(raw: Option<&str>, feed: bool) -> Result<WriteParams, ApiError> 
             ("on_error", "skip") if feed => params.on_error = OnError::Skip,
             ("on_error", "abort") if feed => params.on_error = OnError::Abort,
             ("wait", other) => {
-                return Err(ApiError::bad_request("invalid_parameter", format!("wait must be true or false, got {other:?}")))
+                return Err(ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("wait must be true or false, got {other:?}"),
+                ))
             }
             ("on_error", other) if feed => {
-                return Err(ApiError::bad_request("invalid_parameter", format!("on_error must be abort or skip, got {other:?}")))
+                return Err(ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("on_error must be abort or skip, got {other:?}"),
+                ))
             }
-            (other, _) => return Err(unknown_parameter(other, if feed { "wait, on_error" } else { "wait" })),
+            (other, _) => {
+                return Err(unknown_parameter(
+                    other,
+                    if feed { "wait, on_error" } else { "wait" },
+                ))
+            }
         }
     }
     Ok(params)
 }
 
-async fn replace(state: State<AppState>, catalog: Path<String>, raw: RawQuery, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn replace(
+    state: State<AppState>,
+    catalog: Path<String>,
+    raw: RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     write_feed(state, catalog, raw, headers, body, TaskKind::Replace).await
 }
 
-async fn upsert(state: State<AppState>, catalog: Path<String>, raw: RawQuery, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn upsert(
+    state: State<AppState>,
+    catalog: Path<String>,
+    raw: RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     write_feed(state, catalog, raw, headers, body, TaskKind::Upsert).await
 }
 
@@ -74,24 +103,33 @@ async fn write_feed(
 ) -> Result<Response, ApiError> {
     validate_catalog_name(&catalog)?;
     let params = write_params(raw.as_deref(), true)?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let format = FeedFormat::from_content_type(content_type).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_content_type",
-            format!("Content-Type {content_type:?} is not a feed format; use one of {}", FeedFormat::ACCEPTED),
+            format!(
+                "Content-Type {content_type:?} is not a feed format; use one of {}",
+                FeedFormat::ACCEPTED
+            ),
         )
     })?;
     let spool = spool_body(&state, &catalog, body).await?;
     let engine = state.engine.clone();
     let (name, path) = (catalog.clone(), spool.clone());
-    let task = match blocking(move || engine.enqueue_feed(&name, kind, format, path, params.on_error)).await {
-        Ok(task) => task,
-        Err(err) => {
-            let _ = tokio::fs::remove_file(&spool).await;
-            return Err(err);
-        }
-    };
+    let task =
+        match blocking(move || engine.enqueue_feed(&name, kind, format, path, params.on_error))
+            .await
+        {
+            Ok(task) => task,
+            Err(err) => {
+                let _ = tokio::fs::remove_file(&spool).await;
+                return Err(err);
+            }
+        };
     task_reply(&state, task, params.wait).await
 }
 
@@ -100,8 +138,13 @@ async fn spool_body(state: &AppState, catalog: &str, body: Body) -> Result<PathB
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let limit = state.engine.config().max_body_bytes;
     let dir = state.engine.spool_dir();
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let path = dir.join(format!("{catalog}-{nanos}-{}.feed", NEXT.fetch_add(1, Ordering::Relaxed)));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let path = dir.join(format!(
+        "{catalog}-{nanos}-{}.feed",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = async {
         let file = tokio::fs::File::create(&path).await.map_err(crate::error::Error::from)?;
         let mut out = tokio::io::BufWriter::with_capacity(1 << 16, file);
@@ -141,10 +184,19 @@ async fn task_reply(state: &AppState, task: Task, wait: bool) -> Result<Response
     }
     let engine = state.engine.clone();
     let id = task.task_id;
-    let finished = blocking(move || Ok(engine.wait_task(id, WAIT_TIMEOUT))).await?.unwrap_or(task);
+    let finished = blocking(move || Ok(engine.wait_task(id, WAIT_TIMEOUT)))
+        .await?
+        .unwrap_or(task);
     let status = match finished.status {
         TaskStatus::Succeeded => StatusCode::OK,
-        TaskStatus::Failed if finished.error.as_ref().is_some_and(|e| e.code == "internal") => StatusCode::INTERNAL_SERVER_ERROR,
+        TaskStatus::Failed
+            if finished
+                .error
+                .as_ref()
+                .is_some_and(|e| e.code == "internal") =>
+        {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
         TaskStatus::Failed => StatusCode::UNPROCESSABLE_ENTITY,
         TaskStatus::Enqueued | TaskStatus::Processing => StatusCode::ACCEPTED,
     };
@@ -168,7 +220,10 @@ async fn delete(
     if body.ids.is_empty() || body.ids.len() > MAX_DELETE_IDS {
         return Err(ApiError::bad_request(
             "invalid_ids",
-            format!("ids must list between 1 and {MAX_DELETE_IDS} product ids, got {}", body.ids.len()),
+            format!(
+                "ids must list between 1 and {MAX_DELETE_IDS} product ids, got {}",
+                body.ids.len()
+            ),
         ));
     }
     let engine = state.engine.clone();
@@ -176,6 +231,9 @@ async fn delete(
     task_reply(&state, task, params.wait).await
 }
 
-async fn show(State(state): State<AppState>, Path((catalog, id)): Path<(String, String)>) -> Result<Json<Product>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    Path((catalog, id)): Path<(String, String)>,
+) -> Result<Json<Product>, ApiError> {
     Ok(Json(state.engine.product(&catalog, &id)?))
 }

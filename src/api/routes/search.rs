@@ -10,10 +10,17 @@ use crate::api::params::{query_pairs, search_from_query, Format, SearchBody, Sea
 use crate::api::{whatsapp, ApiError, ApiJson, AppState};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/catalogs/{catalog}/search", get(search_get).post(search_post))
+    Router::new().route(
+        "/v1/catalogs/{catalog}/search",
+        get(search_get).post(search_post),
+    )
 }
 
-async fn search_get(state: State<AppState>, Path(catalog): Path<String>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+async fn search_get(
+    state: State<AppState>,
+    Path(catalog): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let params = search_from_query(&query_pairs(raw.as_deref()))?;
     run(state, catalog, params)
 }
@@ -25,12 +32,19 @@ async fn search_post(
     ApiJson(body): ApiJson<SearchBody>,
 ) -> Result<Json<Value>, ApiError> {
     if let Some((name, _)) = query_pairs(raw.as_deref()).first() {
-        return Err(crate::api::params::unknown_parameter(name, "no query-string parameters with POST; send them in the JSON body"));
+        return Err(crate::api::params::unknown_parameter(
+            name,
+            "no query-string parameters with POST; send them in the JSON body",
+        ));
     }
     run(state, catalog, body.into_params()?)
 }
 
-fn run(State(state): State<AppState>, catalog: String, params: SearchParams) -> Result<Json<Value>, ApiError> {
+fn run(
+    State(state): State<AppState>,
+    catalog: String,
+    params: SearchParams,
+) -> Result<Json<Value>, ApiError> {
     let _slot = state
         .search_slots
         .try_acquire()
@@ -46,7 +60,9 @@ fn run(State(state): State<AppState>, catalog: String, params: SearchParams) -> 
         .map(|hit| state.engine.product(&catalog, &hit.id))
         .collect::<Result<Vec<_>, _>>()?;
     let interactive = match params.format {
-        Format::WhatsappList => whatsapp::list_message(&results.query, results.total_hits, &products),
+        Format::WhatsappList => {
+            whatsapp::list_message(&results.query, results.total_hits, &products)
+        }
         Format::WhatsappProductList => {
             let catalog_id = params.catalog_id.as_deref().ok_or_else(|| {
                 ApiError::bad_request("missing_catalog_id", "format=whatsapp_product_list needs catalog_id, the id of your catalog in WhatsApp Commerce Manager")

@@ -1,0 +1,15 @@
+//! Integration tests: the HTTP contract through `api::router` with `oneshot`, and end-to-end
+//! tests against the real binary (restart, crash during a replace).
+
+mod common;
+
+#[path = "integration/e2e.rs"]
+mod e2e;
+#[path = "integration/feeds.rs"]
+mod feeds;
+#[path = "integration/http.rs"]
+mod http;
+#[path = "integration/products.rs"]
+mod products;
+#[path = "integration/search.rs"]
+mod search;

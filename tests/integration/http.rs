@@ -1,0 +1,94 @@
+//! Health, readiness, metrics, tasks, and the error body of every failure the router itself
+//! produces.
+
+use axum::http::{Method, StatusCode};
+
+use crate::common::{assert_error, TestApp};
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = TestApp::new();
+    let reply = app.get("/healthz").await;
+    assert_eq!(
+        (reply.status, reply.body["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_and_documents_per_catalog() {
+    let app = TestApp::new();
+    app.load_grocery("shop").await;
+    app.get("/v1/catalogs/shop/search?q=atta").await;
+    let reply = app.get("/metrics").await;
+    let text = reply.body.as_str().unwrap();
+    assert!(text.contains("kirana_http_requests_total"), "{text}");
+    assert!(
+        text.contains("route=\"/v1/catalogs/{catalog}/search\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("kirana_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kirana_catalog_documents{catalog=\"shop\"} 38"),
+        "{text}"
+    );
+    assert!(text.contains("kirana_task_queue_depth"), "{text}");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_in_json() {
+    let app = TestApp::new();
+    assert_error(
+        &app.get("/v2/nothing").await,
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+    );
+    let reply = app
+        .request(Method::PATCH, "/v1/catalogs/shop/search", None, "")
+        .await;
+    assert_error(&reply, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn tasks_that_do_not_exist() {
+    let app = TestApp::new();
+    assert_error(
+        &app.get("/v1/tasks/999").await,
+        StatusCode::NOT_FOUND,
+        "task_not_found",
+    );
+    assert_error(
+        &app.get("/v1/tasks/abc").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_task_id",
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_search_body_is_a_400_in_our_shape() {
+    let app = TestApp::new();
+    app.load_grocery("shop").await;
+    let reply = app
+        .request(
+            Method::POST,
+            "/v1/catalogs/shop/search",
+            Some("application/json"),
+            "{\"q\":",
+        )
+        .await;
+    assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_json");
+    let reply = app
+        .request(
+            Method::POST,
+            "/v1/catalogs/shop/search",
+            Some("application/json"),
+            r#"{"query":"atta"}"#,
+        )
+        .await;
+    assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_json");
+    assert!(reply.body["message"].as_str().unwrap().contains("query"));
+}
