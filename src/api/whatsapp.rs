@@ -49,7 +49,7 @@ fn section_of(product: &Product) -> String {
 }
 
 /// Products grouped by section, in rank order of each section's best product.
-fn sections<'a>(products: &'a [Product], max_items: usize) -> Vec<(String, Vec<&'a Product>)> {
+fn sections(products: &[Product], max_items: usize) -> Vec<(String, Vec<&Product>)> {
     let mut sections: Vec<(String, Vec<&Product>)> = Vec::new();
     for product in products.iter().take(max_items) {
         let title = truncate(&section_of(product), SECTION_TITLE);

@@ -24,7 +24,7 @@ type Row = std::result::Result<ValidProduct, Vec<RowError>>;
 /// One item of a task's input: a raw feed row still to validate, or a ready product.
 enum Input {
     Raw(FeedRow),
-    Ready(ValidProduct),
+    Ready(Box<ValidProduct>),
 }
 
 type InputRows = Box<dyn Iterator<Item = std::result::Result<Input, Vec<RowError>>> + Send>;
@@ -41,10 +41,7 @@ fn inputs(source: &TaskSource) -> Result<InputRows> {
         }
         TaskSource::Sample => Box::new(crate::catalog::sample::demo_catalog().into_iter().map(
             |product| {
-                Ok(Input::Ready(ValidProduct {
-                    product,
-                    unknown_fields: Vec::new(),
-                }))
+                Ok(Input::Ready(Box::new(ValidProduct { product, unknown_fields: Vec::new() })))
             },
         )),
         TaskSource::Ids { .. } => Box::new(std::iter::empty()),
@@ -75,7 +72,7 @@ fn for_each_batch(
             .map(|item| {
                 let row = item.and_then(|input| match input {
                     Input::Raw(row) => product_from_row(&row),
-                    Input::Ready(valid) => Ok(valid),
+                    Input::Ready(valid) => Ok(*valid),
                 });
                 let doc = match (&row, fields) {
                     (Ok(valid), Some(fields)) => Some(fields.document(&valid.product)),
