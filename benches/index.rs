@@ -12,11 +12,16 @@ fn index(c: &mut Criterion) {
     let (_dir, engine) = common::demo_engine();
     let docs = engine.catalog_info("demo").unwrap().documents;
     assert_eq!(docs, 50_000);
-    println!("first build of the demo catalog: {docs} products in {:.2?}", started.elapsed());
+    println!(
+        "first build of the demo catalog: {docs} products in {:.2?}",
+        started.elapsed()
+    );
     engine.shutdown();
 
     let mut group = c.benchmark_group("index");
-    group.sample_size(10).measurement_time(Duration::from_secs(40));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(40));
     group.bench_function("build demo catalog (50,000 products)", |b| {
         b.iter(|| {
             let (_dir, engine) = common::demo_engine();

@@ -12,7 +12,10 @@ use kirana::search::SearchRequest;
 fn search(c: &mut Criterion) {
     let (_dir, engine) = common::demo_engine();
     let queries = common::queries();
-    let requests: Vec<SearchRequest> = queries.iter().map(|q| SearchRequest::new(q.clone())).collect();
+    let requests: Vec<SearchRequest> = queries
+        .iter()
+        .map(|q| SearchRequest::new(q.clone()))
+        .collect();
     // Check the answers once, outside the timed loops: the mix must find products.
     let empty: Vec<&String> = queries
         .iter()
@@ -20,8 +23,16 @@ fn search(c: &mut Criterion) {
         .filter(|(_, r)| engine.search("demo", r).unwrap().hits.is_empty())
         .map(|(q, _)| q)
         .collect();
-    println!("queries without hits: {}/{} {:?}", empty.len(), queries.len(), empty);
-    assert!(empty.len() * 10 < queries.len(), "too many queries find nothing: {empty:?}");
+    println!(
+        "queries without hits: {}/{} {:?}",
+        empty.len(),
+        queries.len(),
+        empty
+    );
+    assert!(
+        empty.len() * 10 < queries.len(),
+        "too many queries find nothing: {empty:?}"
+    );
 
     let mut samples = Vec::new();
     for _ in 0..20 {
@@ -32,7 +43,10 @@ fn search(c: &mut Criterion) {
             std::hint::black_box(results);
         }
     }
-    println!("{}", common::percentiles("search over the query mix", samples));
+    println!(
+        "{}",
+        common::percentiles("search over the query mix", samples)
+    );
 
     let mut group = c.benchmark_group("search");
     group.bench_function("query mix (per query)", |b| {
@@ -42,7 +56,14 @@ fn search(c: &mut Criterion) {
             engine.search("demo", &requests[next]).unwrap()
         })
     });
-    for q in ["amul butter", "aata 5kg", "amul buttr", "दूध", "hi", "shampoo under 100"] {
+    for q in [
+        "amul butter",
+        "aata 5kg",
+        "amul buttr",
+        "दूध",
+        "hi",
+        "shampoo under 100",
+    ] {
         let request = SearchRequest::new(q);
         group.bench_function(q, |b| b.iter(|| engine.search("demo", &request).unwrap()));
     }

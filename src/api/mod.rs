@@ -2,6 +2,7 @@
 //! auth, request logging and metrics. Handlers extract, validate, call the engine, shape the
 //! reply; nothing here knows how search works.
 
+mod auth;
 pub mod error;
 mod metrics;
 mod params;
@@ -45,7 +46,7 @@ pub const WAIT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The whole API.
 pub fn router(state: AppState) -> Router {
-    routes::router()
+    routes::router(&state)
         .fallback(|| async { ApiError::no_route() })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

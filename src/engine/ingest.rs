@@ -41,7 +41,10 @@ fn inputs(source: &TaskSource) -> Result<InputRows> {
         }
         TaskSource::Sample => Box::new(crate::catalog::sample::demo_catalog().into_iter().map(
             |product| {
-                Ok(Input::Ready(Box::new(ValidProduct { product, unknown_fields: Vec::new() })))
+                Ok(Input::Ready(Box::new(ValidProduct {
+                    product,
+                    unknown_fields: Vec::new(),
+                })))
             },
         )),
         TaskSource::Ids { .. } => Box::new(std::iter::empty()),

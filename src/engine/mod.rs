@@ -4,6 +4,7 @@
 
 mod catalogs;
 mod ingest;
+pub mod keys;
 pub mod tasks;
 
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub struct Engine {
     changed: Condvar,
     ready: AtomicBool,
     workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// API keys.
+    pub keys: keys::KeyStore,
 }
 
 impl Engine {
@@ -51,6 +54,10 @@ impl Engine {
         std::fs::create_dir_all(config.catalogs_dir())?;
         std::fs::create_dir_all(spool_dir(&config))?;
         let store = TaskStore::open(&config.data_dir.join("tasks"), config.task_history)?;
+        let keys = keys::KeyStore::open(
+            config.data_dir.join("keys.json"),
+            config.admin_key.as_deref(),
+        )?;
         let engine = Arc::new(Engine {
             catalogs: catalogs::Catalogs::new(config.catalogs_dir()),
             queue: Mutex::new(Queue {
@@ -61,6 +68,7 @@ impl Engine {
             changed: Condvar::new(),
             ready: AtomicBool::new(false),
             workers: Mutex::new(Vec::new()),
+            keys,
             config,
         });
         let loader = Arc::clone(&engine);

@@ -92,3 +92,95 @@ async fn malformed_json_search_body_is_a_400_in_our_shape() {
     assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_json");
     assert!(reply.body["message"].as_str().unwrap().contains("query"));
 }
+
+#[tokio::test]
+async fn with_an_admin_key_every_catalog_route_needs_a_scoped_key() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let app = TestApp::with_config(|c| c.admin_key = Some("admin-secret".into()));
+    let send = |method: &str, uri: &str, key: Option<&str>, body: &str| {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json");
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        let request = request.body(Body::from(body.to_string())).unwrap();
+        let router = app.router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
+            )
+        }
+    };
+    assert_eq!(send("GET", "/healthz", None, "").await.0, StatusCode::OK);
+    let (status, body) = send("GET", "/v1/catalogs/shop/search?q=atta", None, "").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("missing_key"))
+    );
+    assert_eq!(
+        send("GET", "/v1/catalogs/shop/search?q=atta", Some("guess"), "")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, created) = send(
+        "POST",
+        "/v1/keys",
+        Some("admin-secret"),
+        r#"{"scopes":["write","search"],"catalogs":["shop"]}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let merchant = created["key"].as_str().unwrap().to_string();
+    let feed = r#"[{"id":"1","title":"Tata Salt"}]"#;
+    let (status, _) = send(
+        "PUT",
+        "/v1/catalogs/shop/products?wait=true",
+        Some(&merchant),
+        feed,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = send(
+        "PUT",
+        "/v1/catalogs/other/products?wait=true",
+        Some(&merchant),
+        feed,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    assert_eq!(
+        send(
+            "GET",
+            "/v1/catalogs/shop/search?q=salt",
+            Some(&merchant),
+            ""
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send("GET", "/v1/catalogs", Some(&merchant), "").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send("GET", "/v1/catalogs", Some("admin-secret"), "")
+            .await
+            .0,
+        StatusCode::OK
+    );
+}

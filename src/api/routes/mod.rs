@@ -2,22 +2,24 @@
 
 mod catalogs;
 mod health;
+mod keys;
 mod products;
 mod search;
 mod tasks;
 
 use axum::Router;
 
-use super::{ApiError, AppState};
+use super::{auth, ApiError, AppState};
 
-/// Every route.
-pub fn router() -> Router<AppState> {
+/// Every route, behind the key check.
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(catalogs::router())
         .merge(products::router())
         .merge(tasks::router())
         .merge(search::router())
+        .merge(keys::router())
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::METHOD_NOT_ALLOWED,
@@ -25,6 +27,10 @@ pub fn router() -> Router<AppState> {
                 "this endpoint does not take that HTTP method; see the API section of the README",
             )
         })
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ))
 }
 
 /// Runs blocking engine work off the async workers.
