@@ -13,3 +13,4 @@ pub mod error;
 pub mod index;
 pub mod query;
 pub mod search;
+pub mod suggest;

@@ -13,3 +13,5 @@ mod http;
 mod products;
 #[path = "integration/search.rs"]
 mod search;
+#[path = "integration/suggest.rs"]
+mod suggest;

@@ -4,6 +4,7 @@
 
 pub mod lexicon;
 pub mod normalize;
+pub mod phonetic;
 pub mod plural;
 pub mod quantity;
 pub mod segment;

@@ -2,12 +2,18 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::index::CatalogGeneration;
+use crate::suggest::Suggester;
+
+/// How long suggestions wait after a change before rebuilding, so bursts rebuild once.
+const SUGGEST_DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// Checks a catalog name against `[a-z0-9_-]{1,64}`.
 pub fn validate_catalog_name(name: &str) -> Result<()> {
@@ -32,6 +38,9 @@ pub struct Catalog {
     /// `data_dir/catalogs/<name>`.
     pub dir: PathBuf,
     live: RwLock<Option<Arc<CatalogGeneration>>>,
+    suggester: RwLock<Option<Arc<Suggester>>>,
+    suggest_dirty: AtomicBool,
+    suggest_rebuilding: AtomicBool,
 }
 
 /// Stats shown by `GET /v1/catalogs/{catalog}`.
@@ -50,12 +59,69 @@ impl Catalog {
         self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Makes `generation` live; returns the one it replaced.
-    pub fn swap(&self, generation: Arc<CatalogGeneration>) -> Option<Arc<CatalogGeneration>> {
-        self.live
-            .write()
+    fn new(
+        name: &str,
+        dir: PathBuf,
+        live: Option<Arc<CatalogGeneration>>,
+        suggester: Option<Arc<Suggester>>,
+    ) -> Catalog {
+        Catalog {
+            name: name.to_string(),
+            dir,
+            live: RwLock::new(live),
+            suggester: RwLock::new(suggester),
+            suggest_dirty: AtomicBool::new(false),
+            suggest_rebuilding: AtomicBool::new(false),
+        }
+    }
+
+    /// Makes `generation` live together with its suggestions; returns the generation it
+    /// replaced.
+    pub fn swap(
+        &self,
+        generation: Arc<CatalogGeneration>,
+        suggester: Arc<Suggester>,
+    ) -> Option<Arc<CatalogGeneration>> {
+        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+        *self.suggester.write().unwrap_or_else(|e| e.into_inner()) = Some(suggester);
+        live.replace(generation)
+    }
+
+    /// The suggestion index of the live generation.
+    pub fn suggester(&self) -> Option<Arc<Suggester>> {
+        self.suggester
+            .read()
             .unwrap_or_else(|e| e.into_inner())
-            .replace(generation)
+            .clone()
+    }
+
+    /// Rebuilds suggestions from the live generation soon, once for a burst of changes.
+    pub fn suggestions_changed(self: &Arc<Self>) {
+        self.suggest_dirty.store(true, Ordering::SeqCst);
+        if self.suggest_rebuilding.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let catalog = Arc::clone(self);
+        let spawned = std::thread::Builder::new().name("kirana-suggest".into()).spawn(move || loop {
+            std::thread::sleep(SUGGEST_DEBOUNCE);
+            catalog.suggest_dirty.store(false, Ordering::SeqCst);
+            if let Some(generation) = catalog.live() {
+                match build_suggester(&generation) {
+                    Ok(suggester) => *catalog.suggester.write().unwrap_or_else(|e| e.into_inner()) = Some(suggester),
+                    Err(err) => tracing::error!(catalog = %catalog.name, %err, "suggestion rebuild failed"),
+                }
+            }
+            catalog.suggest_rebuilding.store(false, Ordering::SeqCst);
+            // A change that arrived during the rebuild needs one more round, unless another
+            // thread has already started it.
+            if !catalog.suggest_dirty.load(Ordering::SeqCst) || catalog.suggest_rebuilding.swap(true, Ordering::SeqCst) {
+                return;
+            }
+        });
+        if let Err(err) = spawned {
+            self.suggest_rebuilding.store(false, Ordering::SeqCst);
+            tracing::error!(%err, "could not start the suggestion rebuild");
+        }
     }
 
     /// Current stats, if the catalog has a live generation.
@@ -70,6 +136,12 @@ impl Catalog {
             size_bytes: generation.size_bytes(),
         })
     }
+}
+
+/// Builds the suggestion index of a generation from its stored products.
+pub fn build_suggester(generation: &CatalogGeneration) -> crate::error::Result<Arc<Suggester>> {
+    let products = generation.products()?;
+    Ok(Arc::new(crate::suggest::build(&products)?))
 }
 
 /// Name → catalog.
@@ -97,12 +169,16 @@ impl Catalogs {
             match CatalogGeneration::open_current(&entry.path()) {
                 Ok(Some(generation)) => {
                     tracing::info!(catalog = %name, generation = generation.number, docs = generation.snapshot().documents(), "catalog loaded");
-                    let catalog = Arc::new(Catalog {
-                        name: name.clone(),
-                        dir: entry.path(),
-                        live: RwLock::new(Some(Arc::new(generation))),
-                    });
-                    self.write().insert(name, catalog);
+                    let suggester = match build_suggester(&generation) {
+                        Ok(suggester) => Some(suggester),
+                        Err(err) => {
+                            tracing::error!(catalog = %name, %err, "could not build suggestions");
+                            None
+                        }
+                    };
+                    let catalog =
+                        Catalog::new(&name, entry.path(), Some(Arc::new(generation)), suggester);
+                    self.write().insert(name, Arc::new(catalog));
                 }
                 Ok(None) => {
                     tracing::info!(catalog = %name, "catalog has no finished generation yet")
@@ -140,13 +216,9 @@ impl Catalogs {
         let dir = self.dir.join(name);
         std::fs::create_dir_all(&dir)?;
         let mut map = self.write();
-        let catalog = map.entry(name.to_string()).or_insert_with(|| {
-            Arc::new(Catalog {
-                name: name.to_string(),
-                dir,
-                live: RwLock::new(None),
-            })
-        });
+        let catalog = map
+            .entry(name.to_string())
+            .or_insert_with(|| Arc::new(Catalog::new(name, dir, None, None)));
         Ok(Arc::clone(catalog))
     }
 

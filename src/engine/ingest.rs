@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tantivy::TantivyDocument;
 
+use super::catalogs::build_suggester;
 use super::tasks::{OnError, Task, TaskError, TaskSource};
 use super::{Catalog, Engine};
 use crate::catalog::{product_from_row, FeedReader, FeedRow, Product, RowError, ValidProduct};
@@ -141,8 +142,9 @@ pub fn replace(
     }
     task.indexed = builder.products();
     let generation = builder.finish()?;
+    let suggester = build_suggester(&generation)?;
     CatalogGeneration::publish(&catalog.dir, number)?;
-    let old = catalog.swap(Arc::new(generation));
+    let old = catalog.swap(Arc::new(generation), suggester);
     if let Some(old) = old {
         let old_dir = old.dir().to_path_buf();
         drop(old);
@@ -179,6 +181,7 @@ pub fn upsert(
     match catalog.live() {
         Some(generation) => {
             generation.apply_changes(&products, &[])?;
+            catalog.suggestions_changed();
         }
         None => {
             let config = engine.config();
@@ -194,8 +197,9 @@ pub fn upsert(
                 builder.add(&product.id, fields.document(product))?;
             }
             let generation = builder.finish()?;
+            let suggester = build_suggester(&generation)?;
             CatalogGeneration::publish(&catalog.dir, number)?;
-            catalog.swap(Arc::new(generation));
+            catalog.swap(Arc::new(generation), suggester);
         }
     }
     Ok(None)
@@ -210,6 +214,7 @@ pub fn delete(catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskErro
     if let Some(generation) = catalog.live() {
         let stats = generation.apply_changes(&[], &ids)?;
         task.indexed = stats.deleted;
+        catalog.suggestions_changed();
     }
     Ok(None)
 }

@@ -22,6 +22,8 @@ use crate::search::{SearchRequest, SearchResults};
 
 /// Name of the embedded default catalog.
 pub const DEMO_CATALOG: &str = "demo";
+/// Most suggestions one request may ask for.
+pub const MAX_SUGGEST_LIMIT: usize = 20;
 /// Seconds a client should wait before retrying when the queue is full.
 const RETRY_AFTER_SECS: u64 = 5;
 
@@ -401,6 +403,28 @@ impl Engine {
             .live()
             .ok_or_else(|| Error::not_found("catalog_not_found", "catalog has no products yet"))?;
         crate::search::search(&generation.snapshot(), request)
+    }
+
+    /// Completions of what a shopper is typing.
+    pub fn suggest(
+        &self,
+        catalog: &str,
+        query: &str,
+        limit: usize,
+    ) -> Result<crate::suggest::Suggestions> {
+        if !(1..=MAX_SUGGEST_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_SUGGEST_LIMIT}, got {limit}"),
+            ));
+        }
+        let suggester = self
+            .catalog(catalog)?
+            .suggester()
+            .ok_or_else(|| Error::Unavailable {
+                message: format!("suggestions for {catalog:?} are being built; retry shortly"),
+            })?;
+        Ok(suggester.suggest(query, limit))
     }
 
     /// The stored product `id` of a catalog.

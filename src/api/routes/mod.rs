@@ -5,6 +5,7 @@ mod health;
 mod keys;
 mod products;
 mod search;
+mod suggest;
 mod tasks;
 
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(products::router())
         .merge(tasks::router())
         .merge(search::router())
+        .merge(suggest::router())
         .merge(keys::router())
         .method_not_allowed_fallback(|| async {
             ApiError::new(

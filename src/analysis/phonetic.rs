@@ -1,0 +1,14 @@
+//! TEMPORARY placeholder until the real phonetic key lands.
+/// Key.
+pub fn phonetic_key(token: &str) -> Option<String> {
+    (token.chars().count() > 1 && token.is_ascii()).then(|| {
+        token
+            .replace("aa", "a")
+            .replace("oo", "u")
+            .replace("ee", "i")
+    })
+}
+/// Romanize.
+pub fn romanize(_token: &str) -> Option<String> {
+    None
+}

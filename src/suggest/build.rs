@@ -1,0 +1,247 @@
+//! Building a catalog's suggestion index from its products: completion entries (product title
+//! stems, brands, categories, keywords, Devanagari titles and their romanized forms), their
+//! keys (every word suffix of each entry, in a text space and a phonetic space), and the best
+//! entries of every short prefix, so that a one-letter prefix costs no more than a long one.
+
+use std::collections::{BTreeMap, HashMap};
+
+use fst::Map;
+
+use super::{
+    Entry, Suggester, SuggestionKind, MAX_PER_KEY, PHONETIC_SPACE, SHORT_PREFIX_CHARS, TEXT_SPACE,
+};
+use crate::analysis::{self, phonetic};
+use crate::catalog::Product;
+use crate::error::{Error, Result};
+
+/// Most words of an entry that start a key (suffixes starting later are not indexed).
+const MAX_SUFFIX_STARTS: usize = 4;
+/// Product ids kept on a product completion.
+const MAX_PRODUCT_IDS: usize = 3;
+
+/// Gathers entries by (kind, normalized text).
+#[derive(Default)]
+struct EntryTable {
+    index: HashMap<(SuggestionKind, String), usize>,
+    entries: Vec<Entry>,
+    /// Per entry: (weight, id) of the products it leads to.
+    products: Vec<Vec<(f32, String)>>,
+}
+
+impl EntryTable {
+    fn add(&mut self, kind: SuggestionKind, text: &str, product: &Product) {
+        let text = text.trim();
+        let normalized = analysis::tokens(text).join(" ");
+        if normalized.is_empty() {
+            return;
+        }
+        let weight = product_weight(product) * kind_weight(kind);
+        let at = *self.index.entry((kind, normalized)).or_insert_with(|| {
+            self.entries.push(Entry {
+                text: text.to_string(),
+                kind,
+                score: 0.0,
+                product_ids: Vec::new(),
+            });
+            self.products.push(Vec::new());
+            self.entries.len() - 1
+        });
+        self.entries[at].score += weight;
+        if kind == SuggestionKind::Product {
+            self.products[at].push((weight, product.id.clone()));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Entry> {
+        for (entry, mut products) in self.entries.iter_mut().zip(self.products) {
+            products.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            entry.product_ids = products
+                .into_iter()
+                .take(MAX_PRODUCT_IDS)
+                .map(|(_, id)| id)
+                .collect();
+        }
+        std::mem::take(&mut self.entries)
+    }
+}
+
+/// Brands and categories gather many products; damp them so specific completions can win.
+fn kind_weight(kind: SuggestionKind) -> f32 {
+    match kind {
+        SuggestionKind::Product => 1.0,
+        SuggestionKind::Query => 0.8,
+        SuggestionKind::Brand => 0.6,
+        SuggestionKind::Category => 0.3,
+    }
+}
+
+/// How much a product adds to a completion: in-stock products count fully, popular ones more.
+fn product_weight(product: &Product) -> f32 {
+    let popularity = product.popularity.unwrap_or(0.0).max(0.0) as f32;
+    let base = 1.0 + (1.0 + popularity).ln();
+    if product.availability.is_orderable() {
+        base
+    } else {
+        0.1 * base
+    }
+}
+
+/// A title without its trailing pack size: "Amul Butter 500 g" → "Amul Butter".
+pub fn title_stem(title: &str) -> &str {
+    let words: Vec<(usize, &str)> = title
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - title.as_ptr() as usize, w))
+        .collect();
+    let mut end = words.len();
+    while end > 1 {
+        let tokens = analysis::tokens(words[end - 1].1);
+        let is_size = !tokens.is_empty()
+            && tokens.iter().all(|t| {
+                t.starts_with(|c: char| c.is_ascii_digit())
+                    || t == "x"
+                    || analysis::quantity::unit_alias(t).is_some()
+            });
+        if !is_size {
+            break;
+        }
+        end -= 1;
+    }
+    match words.get(end.wrapping_sub(1)) {
+        Some(&(start, last)) => title[..start + last.len()]
+            .trim_end_matches(|c: char| c == '-' || c == ',' || c == '(' || c.is_whitespace()),
+        None => title,
+    }
+}
+
+/// Builds the suggester for `products`.
+pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Suggester> {
+    let mut table = EntryTable::default();
+    for product in products {
+        table.add(SuggestionKind::Product, title_stem(&product.title), product);
+        for title in product.titles.values() {
+            table.add(SuggestionKind::Product, title_stem(title), product);
+        }
+        if let Some(brand) = &product.brand {
+            table.add(SuggestionKind::Brand, brand, product);
+        }
+        for level in product.category_levels() {
+            table.add(SuggestionKind::Category, level, product);
+        }
+        for keyword in &product.keywords {
+            table.add(SuggestionKind::Query, keyword, product);
+        }
+    }
+    let entries = table.finish();
+    let mut keys: BTreeMap<Vec<u8>, Vec<u32>> = BTreeMap::new();
+    for (at, entry) in entries.iter().enumerate() {
+        for key in entry_keys(&entry.text) {
+            keys.entry(key).or_default().push(at as u32);
+        }
+    }
+    let mut groups = Vec::with_capacity(keys.len());
+    let mut short: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+    let by_score = |a: &u32, b: &u32| {
+        entries[*b as usize]
+            .score
+            .total_cmp(&entries[*a as usize].score)
+            .then(a.cmp(b))
+    };
+    let mut builder = fst::MapBuilder::memory();
+    for (key, mut members) in keys {
+        members.sort_by(by_score);
+        members.dedup();
+        members.truncate(MAX_PER_KEY);
+        for len in short_prefix_lengths(&key) {
+            let list = short.entry(key[..len].to_vec()).or_default();
+            list.extend_from_slice(&members);
+        }
+        builder
+            .insert(&key, groups.len() as u64)
+            .map_err(|e| Error::internal(format!("suggest fst: {e}")))?;
+        groups.push(members);
+    }
+    for list in short.values_mut() {
+        list.sort_by(by_score);
+        list.dedup();
+        list.truncate(MAX_PER_KEY * 2);
+    }
+    let bytes = builder
+        .into_inner()
+        .map_err(|e| Error::internal(format!("suggest fst: {e}")))?;
+    let map = Map::new(bytes).map_err(|e| Error::internal(format!("suggest fst: {e}")))?;
+    let mut top: Vec<u32> = (0..entries.len() as u32).collect();
+    top.sort_by(by_score);
+    top.truncate(64);
+    Ok(Suggester {
+        map,
+        groups,
+        entries,
+        short,
+        top,
+    })
+}
+
+/// Byte lengths of the key's prefixes of 1..=SHORT_PREFIX_CHARS characters after the space byte.
+fn short_prefix_lengths(key: &[u8]) -> Vec<usize> {
+    let Ok(text) = std::str::from_utf8(&key[1..]) else {
+        return Vec::new();
+    };
+    text.char_indices()
+        .skip(1)
+        .map(|(at, _)| at + 1)
+        .chain(std::iter::once(key.len()))
+        .take(SHORT_PREFIX_CHARS)
+        .collect()
+}
+
+/// Every key of an entry: each word suffix (up to [`MAX_SUFFIX_STARTS`] starts) in the text
+/// space, the romanized form of Indic words too, and the same suffixes in phonetic keys.
+fn entry_keys(text: &str) -> Vec<Vec<u8>> {
+    let tokens = analysis::tokens(text);
+    let romanized: Vec<String> = tokens
+        .iter()
+        .map(|t| phonetic::romanize(t).unwrap_or_else(|| t.clone()))
+        .collect();
+    let phonetic_tokens: Vec<String> = tokens
+        .iter()
+        .map(|t| phonetic::phonetic_key(t).unwrap_or_else(|| t.clone()))
+        .collect();
+    let mut keys = Vec::new();
+    for start in 0..tokens.len().min(MAX_SUFFIX_STARTS) {
+        keys.push(space_key(TEXT_SPACE, &tokens[start..]));
+        if romanized != tokens {
+            keys.push(space_key(TEXT_SPACE, &romanized[start..]));
+        }
+        keys.push(space_key(PHONETIC_SPACE, &phonetic_tokens[start..]));
+    }
+    keys
+}
+
+/// A key: the space byte, then the words joined by single spaces.
+pub fn space_key(space: u8, words: &[String]) -> Vec<u8> {
+    let mut key = vec![space];
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            key.push(b' ');
+        }
+        key.extend_from_slice(word.as_bytes());
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_stem;
+
+    #[test]
+    fn pack_sizes_come_off_titles() {
+        assert_eq!(title_stem("Amul Butter 500 g"), "Amul Butter");
+        assert_eq!(
+            title_stem("Lifebuoy Total 10 Soap 4 x 125 g"),
+            "Lifebuoy Total 10 Soap"
+        );
+        assert_eq!(title_stem("अमूल मक्खन 500 ग्राम"), "अमूल मक्खन");
+        assert_eq!(title_stem("Tata Salt"), "Tata Salt");
+        assert_eq!(title_stem("500 g"), "500");
+    }
+}
