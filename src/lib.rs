@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod query;
 pub mod search;

@@ -1,5 +1,5 @@
-//! The `kirana` command: `serve` (the default), `index`, `search`. Wires config, engine and
-//! API together and reports; everything else lives in the library.
+//! The `kirana` command: `serve` (the default), `index`, `search`, `suggest`, `eval`. Wires
+//! config, engine and API together and reports; everything else lives in the library.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -71,6 +71,33 @@ enum Command {
         /// The shopper's message.
         query: String,
     },
+    /// Complete what a shopper is typing and print the reply as JSON.
+    Suggest {
+        #[arg(long, default_value = "demo")]
+        catalog: String,
+        #[arg(long, default_value_t = 8)]
+        limit: usize,
+        /// The text typed so far.
+        query: String,
+    },
+    /// Run the judged query sets and print nDCG@10, success@1 and zero results per class.
+    Eval {
+        /// Judged set over the demo catalog.
+        #[arg(long, default_value = "index-data/eval/demo.jsonl")]
+        demo_set: PathBuf,
+        /// Judged set over the BigBasket catalog.
+        #[arg(long, default_value = "index-data/eval/bigbasket.jsonl")]
+        bigbasket_set: PathBuf,
+        /// The BigBasket product list (skipped when absent).
+        #[arg(long, default_value = kirana::eval::bigbasket::DEFAULT_PATH)]
+        bigbasket_csv: PathBuf,
+        /// Dakshina Hindi lexicon for the cross-script figures (skipped when absent).
+        #[arg(long, default_value = "../shared/data/dakshina_hi/dev.tsv")]
+        dakshina: PathBuf,
+        /// How many of the worst queries to list per set.
+        #[arg(long, default_value_t = 10)]
+        worst: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -101,6 +128,29 @@ fn main() -> anyhow::Result<()> {
             limit,
             query,
         }) => search(config, &catalog, limit, query),
+        Some(Command::Suggest {
+            catalog,
+            limit,
+            query,
+        }) => suggest(config, &catalog, limit, &query),
+        Some(Command::Eval {
+            demo_set,
+            bigbasket_set,
+            bigbasket_csv,
+            dakshina,
+            worst,
+        }) => {
+            let options = kirana::eval::runner::EvalOptions {
+                demo_set,
+                bigbasket_set,
+                bigbasket_csv,
+                dakshina,
+                worst,
+            };
+            kirana::eval::runner::run(&options, &mut std::io::stdout().lock())
+                .map_err(anyhow::Error::msg)?;
+            Ok(())
+        }
     }
 }
 
@@ -228,6 +278,17 @@ fn search(mut config: Config, catalog: &str, limit: usize, query: String) -> any
         eprintln!("{:>8.3}  {:<14} {}", hit.score, hit.id, product.title);
     }
     println!("{}", serde_json::to_string_pretty(&results)?);
+    engine.shutdown();
+    Ok(())
+}
+
+fn suggest(mut config: Config, catalog: &str, limit: usize, query: &str) -> anyhow::Result<()> {
+    config.demo = false;
+    let engine = Engine::open(config).map_err(anyhow::Error::msg)?;
+    let suggestions = engine
+        .suggest(catalog, query, limit)
+        .map_err(anyhow::Error::msg)?;
+    println!("{}", serde_json::to_string_pretty(&suggestions)?);
     engine.shutdown();
     Ok(())
 }
