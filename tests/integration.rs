@@ -9,6 +9,8 @@ mod e2e;
 mod feeds;
 #[path = "integration/http.rs"]
 mod http;
+#[path = "integration/language.rs"]
+mod language;
 #[path = "integration/products.rs"]
 mod products;
 #[path = "integration/search.rs"]

@@ -5,6 +5,8 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// Name under which the text analyzer is registered with every index.
 pub const TEXT_ANALYZER: &str = "kirana_text";
+/// Name of the analyzer that indexes cross-script phonetic keys.
+pub const PHONETIC_ANALYZER: &str = "kirana_phonetic";
 
 /// Tokenizer running [`super::for_each_token`].
 #[derive(Clone, Default)]
@@ -61,5 +63,11 @@ pub fn register_analyzers(index: &tantivy::Index) {
     index.tokenizers().register(
         TEXT_ANALYZER,
         TextAnalyzer::builder(KiranaTokenizer::default()).build(),
+    );
+    index.tokenizers().register(
+        PHONETIC_ANALYZER,
+        TextAnalyzer::builder(KiranaTokenizer::default())
+            .filter(super::phonetic_filter::PhoneticKeyFilter)
+            .build(),
     );
 }

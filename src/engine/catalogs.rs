@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::analysis::synonyms::Synonyms;
 use crate::error::{Error, Result};
 use crate::index::CatalogGeneration;
 use crate::suggest::Suggester;
@@ -39,6 +40,8 @@ pub struct Catalog {
     pub dir: PathBuf,
     live: RwLock<Option<Arc<CatalogGeneration>>>,
     suggester: RwLock<Option<Arc<Suggester>>>,
+    /// The catalog's own synonym groups and, built from them, the set searches use.
+    synonyms: RwLock<(Vec<Vec<String>>, Arc<Synonyms>)>,
     suggest_dirty: AtomicBool,
     suggest_rebuilding: AtomicBool,
 }
@@ -65,11 +68,20 @@ impl Catalog {
         live: Option<Arc<CatalogGeneration>>,
         suggester: Option<Arc<Suggester>>,
     ) -> Catalog {
+        let groups = match read_synonyms(&dir) {
+            Ok(groups) => groups,
+            Err(err) => {
+                tracing::error!(catalog = %name, %err, "could not read the catalog's synonyms; using the built-in ones");
+                Vec::new()
+            }
+        };
+        let synonyms = synonym_set(&groups);
         Catalog {
             name: name.to_string(),
             dir,
             live: RwLock::new(live),
             suggester: RwLock::new(suggester),
+            synonyms: RwLock::new((groups, synonyms)),
             suggest_dirty: AtomicBool::new(false),
             suggest_rebuilding: AtomicBool::new(false),
         }
@@ -85,6 +97,31 @@ impl Catalog {
         let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
         *self.suggester.write().unwrap_or_else(|e| e.into_inner()) = Some(suggester);
         live.replace(generation)
+    }
+
+    /// The synonyms searches use: the built-in lexicon plus the catalog's own groups.
+    pub fn synonyms(&self) -> Arc<Synonyms> {
+        Arc::clone(&self.synonyms.read().unwrap_or_else(|e| e.into_inner()).1)
+    }
+
+    /// The catalog's own synonym groups, as the merchant sent them.
+    pub fn synonym_groups(&self) -> Vec<Vec<String>> {
+        self.synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clone()
+    }
+
+    /// Replaces the catalog's own synonym groups: written to disk first, then applied to
+    /// searches at once, without a reindex.
+    pub fn set_synonym_groups(&self, groups: Vec<Vec<String>>) -> Result<()> {
+        let mut slot = self.synonyms.write().unwrap_or_else(|e| e.into_inner());
+        let json = serde_json::to_vec_pretty(&groups)?;
+        crate::index::write_atomically(&self.dir.join(SYNONYMS_FILE), &json)?;
+        let synonyms = synonym_set(&groups);
+        *slot = (groups, synonyms);
+        Ok(())
     }
 
     /// The suggestion index of the live generation.
@@ -135,6 +172,25 @@ impl Catalog {
             updated_at: snapshot.updated_at.clone(),
             size_bytes: generation.size_bytes(),
         })
+    }
+}
+
+/// The catalog's own synonym groups, next to its generations.
+const SYNONYMS_FILE: &str = "synonyms.json";
+
+fn read_synonyms(dir: &std::path::Path) -> Result<Vec<Vec<String>>> {
+    match std::fs::read(dir.join(SYNONYMS_FILE)) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes)?),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn synonym_set(groups: &[Vec<String>]) -> Arc<Synonyms> {
+    if groups.is_empty() {
+        Synonyms::builtin()
+    } else {
+        Arc::new(Synonyms::with_extra(groups))
     }
 }
 

@@ -20,6 +20,41 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::search::{SearchRequest, SearchResults};
 
+/// Most synonym groups a catalog may define.
+pub const MAX_SYNONYM_GROUPS: usize = 10_000;
+/// Most terms in one synonym group.
+pub const MAX_SYNONYM_TERMS: usize = 50;
+/// Longest synonym term, in characters.
+pub const MAX_SYNONYM_CHARS: usize = 100;
+
+/// Checks a catalog's synonym groups; the message names the first bad group.
+fn validate_synonyms(groups: &[Vec<String>]) -> Result<()> {
+    let invalid = |message: String| Err(Error::invalid("invalid_synonyms", message));
+    if groups.len() > MAX_SYNONYM_GROUPS {
+        return invalid(format!(
+            "at most {MAX_SYNONYM_GROUPS} synonym groups, got {}",
+            groups.len()
+        ));
+    }
+    for (at, group) in groups.iter().enumerate() {
+        if !(2..=MAX_SYNONYM_TERMS).contains(&group.len()) {
+            return invalid(format!(
+                "synonym group {at} must have 2 to {MAX_SYNONYM_TERMS} terms, got {}",
+                group.len()
+            ));
+        }
+        for term in group {
+            let chars = term.chars().count();
+            if chars > MAX_SYNONYM_CHARS || crate::analysis::tokens(term).is_empty() {
+                return invalid(format!(
+                    "synonym group {at}: term {term:?} must have 1 to {MAX_SYNONYM_CHARS} characters with at least one letter or digit"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Name of the embedded default catalog.
 pub const DEMO_CATALOG: &str = "demo";
 /// Most suggestions one request may ask for.
@@ -398,11 +433,23 @@ impl Engine {
     /// Searches a catalog.
     pub fn search(&self, catalog: &str, request: &SearchRequest) -> Result<SearchResults> {
         request.validate()?;
-        let generation = self
-            .catalog(catalog)?
+        let catalog = self.catalog(catalog)?;
+        let generation = catalog
             .live()
             .ok_or_else(|| Error::not_found("catalog_not_found", "catalog has no products yet"))?;
-        crate::search::search(&generation.snapshot(), request)
+        crate::search::search(&generation.snapshot(), &catalog.synonyms(), request)
+    }
+
+    /// A catalog's own synonym groups.
+    pub fn synonyms(&self, catalog: &str) -> Result<Vec<Vec<String>>> {
+        Ok(self.catalog(catalog)?.synonym_groups())
+    }
+
+    /// Replaces a catalog's own synonym groups; searches use them at once, no reindex.
+    pub fn set_synonyms(&self, catalog: &str, groups: Vec<Vec<String>>) -> Result<()> {
+        let catalog = self.catalog(catalog)?;
+        validate_synonyms(&groups)?;
+        catalog.set_synonym_groups(groups)
     }
 
     /// Completions of what a shopper is typing.

@@ -6,7 +6,7 @@ use tantivy::schema::{
 };
 use tantivy::TantivyDocument;
 
-use crate::analysis::{self, Quantity, TEXT_ANALYZER};
+use crate::analysis::{self, Quantity, PHONETIC_ANALYZER, TEXT_ANALYZER};
 use crate::catalog::Product;
 
 /// Handles to every field of the schema.
@@ -20,6 +20,8 @@ pub struct Fields {
     pub title: Field,
     /// Translated titles (`title_hi`, ...), kept apart so they do not lengthen the title.
     pub title_alt: Field,
+    /// Cross-script phonetic keys of the titles and the brand: दूध, doodh and dudh meet here.
+    pub phonetic: Field,
     pub brand: Field,
     /// Category path levels and Google category.
     pub category: Field,
@@ -73,6 +75,14 @@ pub fn build_schema() -> Schema {
     ] {
         builder.add_text_field(name, text.clone());
     }
+    builder.add_text_field(
+        "phonetic",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PHONETIC_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     builder.add_text_field("brand_exact", STRING);
     builder.add_text_field("category_exact", STRING);
     builder.add_f64_field("price", NumericOptions::default().set_fast().set_indexed());
@@ -96,6 +106,7 @@ impl Fields {
             id_sort: get("id_sort")?,
             title: get("title")?,
             title_alt: get("title_alt")?,
+            phonetic: get("phonetic")?,
             brand: get("brand")?,
             category: get("category")?,
             keywords: get("keywords")?,
@@ -117,12 +128,15 @@ impl Fields {
         doc.add_text(self.id, &product.id);
         doc.add_u64(self.id_sort, id_sort_key(&product.id));
         doc.add_text(self.title, &product.title);
+        doc.add_text(self.phonetic, &product.title);
         for title in product.titles.values() {
             doc.add_text(self.title_alt, title);
+            doc.add_text(self.phonetic, title);
         }
         if let Some(brand) = &product.brand {
             doc.add_text(self.brand, brand);
-            doc.add_text(self.brand_exact, exact_key(brand));
+            doc.add_text(self.phonetic, brand);
+            doc.add_text(self.brand_exact, brand_key(brand));
         }
         for value in category_paths(product) {
             doc.add_text(self.category_exact, value);
@@ -170,6 +184,12 @@ pub fn exact_key(text: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The key brand filters and brand spotting compare: the brand's analyzed words joined by
+/// single spaces, so "Haldiram's" and a shopper's "haldiram" meet.
+pub fn brand_key(text: &str) -> String {
+    analysis::tokens(text).join(" ")
 }
 
 /// Every category level and every path prefix, as exact keys: `"dairy"`, `"dairy > milk"`.

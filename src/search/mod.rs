@@ -11,6 +11,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::DocAddress;
 
+use crate::analysis::synonyms::Synonyms;
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::query::ParsedQuery;
@@ -117,6 +118,8 @@ pub struct Understood {
     pub terms: Vec<String>,
     /// Pack quantity asked for.
     pub quantity: Option<crate::analysis::Quantity>,
+    /// A brand of this catalog named in the message.
+    pub brand: Option<String>,
     pub price_max: Option<f64>,
     pub price_min: Option<f64>,
     /// Chat words that were ignored.
@@ -143,8 +146,12 @@ pub struct SearchResults {
     pub took_us: u64,
 }
 
-/// Runs a validated request against one snapshot.
-pub fn search(snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResults> {
+/// Runs a validated request against one snapshot, with the catalog's synonyms.
+pub fn search(
+    snapshot: &Snapshot,
+    synonyms: &Synonyms,
+    request: &SearchRequest,
+) -> Result<SearchResults> {
     let started = Instant::now();
     let parsed = ParsedQuery::parse(&request.q);
     let filters = plan::Filters::new(request, &parsed);
@@ -152,7 +159,7 @@ pub fn search(snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResu
     let mut relaxed = false;
     let (mut total, mut top) = run(
         snapshot,
-        &plan::text_query(snapshot, &parsed, false, &filters),
+        &plan::text_query(snapshot, &parsed, synonyms, false, &filters),
         &parsed,
         request,
         want,
@@ -161,7 +168,7 @@ pub fn search(snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResu
         relaxed = true;
         (total, top) = run(
             snapshot,
-            &plan::text_query(snapshot, &parsed, true, &filters),
+            &plan::text_query(snapshot, &parsed, synonyms, true, &filters),
             &parsed,
             request,
             want,
@@ -181,6 +188,7 @@ pub fn search(snapshot: &Snapshot, request: &SearchRequest) -> Result<SearchResu
         understood: Understood {
             terms: parsed.terms.clone(),
             quantity: parsed.quantity,
+            brand: plan::spot_brand(snapshot, &parsed.terms),
             price_max: filters.price_max,
             price_min: filters.price_min,
             ignored: parsed.fillers.clone(),

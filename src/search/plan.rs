@@ -1,7 +1,9 @@
-//! From a parsed message to a tantivy query. Each query word is expanded once through the
-//! word dictionary; each candidate is searched in the fields where it occurs, weighted by field
-//! and by match quality (exact > prefix > typo). A word's clause is the best of its candidates;
-//! every word must match, unless the search is relaxed, where more matched words rank higher.
+//! From a parsed message to a tantivy query. The message's words are grouped into slots (a
+//! word, or a multi-word synonym term); each word is expanded once through the word dictionary
+//! and each candidate is searched in the fields where it occurs, weighted by field and by match
+//! quality (exact > synonym > phonetic > prefix > typo). A slot's clause is the best of its
+//! candidates, its phonetic key and its synonyms; every slot must match, unless the search is
+//! relaxed, where more matched slots rank higher.
 
 use std::ops::Bound;
 
@@ -13,13 +15,25 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::SearchRequest;
-use crate::index::{exact_key, weighted_text_fields, Candidate, MatchKind, Snapshot};
+use crate::analysis::phonetic::phonetic_key;
+use crate::analysis::synonyms::{SynonymMatch, SynonymVia, Synonyms};
+use crate::index::{brand_key, exact_key, weighted_text_fields, Candidate, MatchKind, Snapshot};
 use crate::query::ParsedQuery;
 
 /// Score a matched word adds in a relaxed search, so coverage outranks everything else.
 pub const COVERAGE_SCORE: f32 = 100.0;
 /// Weight of the description field, which has no place in the word dictionary.
 const DESCRIPTION_WEIGHT: f32 = 0.5;
+/// Weight of the phonetic field (keys of titles and brand).
+const PHONETIC_WEIGHT: f32 = 3.0;
+/// Match quality of a synonym from the lexicon or the catalog, relative to an exact word.
+const SYNONYM_QUALITY: f32 = 0.8;
+/// Match quality of a word whose phonetic key equals the product word's.
+const PHONETIC_QUALITY: f32 = 0.7;
+/// Match quality of a synonym reached through the word's phonetic key.
+const PHONETIC_SYNONYM_QUALITY: f32 = 0.65;
+/// Most synonyms searched for one slot.
+const MAX_SYNONYMS: usize = 16;
 
 /// Filters from the request and the message, merged.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +54,7 @@ impl Filters {
         };
         Filters {
             in_stock: request.in_stock,
-            brands: request.brands.iter().map(|b| exact_key(b)).collect(),
+            brands: request.brands.iter().map(|b| brand_key(b)).collect(),
             categories: request.categories.iter().map(|c| category_key(c)).collect(),
             price_min: stricter(request.price_min, parsed.price_min, f64::max),
             price_max: stricter(request.price_max, parsed.price_max, f64::min),
@@ -102,10 +116,54 @@ fn any_of(field: Field, values: &[String]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The whole query: word clauses and filters.
+/// A run of query terms searched as one unit: a word, or the words of a synonym term
+/// ("wheat flour"), with the synonyms the run brings.
+struct Slot<'a> {
+    terms: &'a [String],
+    as_prefix: bool,
+    synonyms: Option<SynonymMatch<'a>>,
+}
+
+/// Cuts the message's terms into slots, longest synonym term first.
+fn slots<'a>(parsed: &'a ParsedQuery, synonyms: &'a Synonyms) -> Vec<Slot<'a>> {
+    let terms = &parsed.terms;
+    let mut out = Vec::with_capacity(terms.len());
+    let mut at = 0;
+    while at < terms.len() {
+        let matched = synonyms.lookup(terms, at);
+        let len = matched.as_ref().map_or(1, |m| m.len);
+        let is_last = at + len == terms.len();
+        out.push(Slot {
+            terms: &terms[at..at + len],
+            as_prefix: parsed.last_is_prefix && is_last && len == 1,
+            synonyms: matched,
+        });
+        at += len;
+    }
+    out
+}
+
+/// The catalog brand named in the message, if any: the longest run of terms (up to three)
+/// that is a brand of this catalog ("mother dairy", "amul").
+pub fn spot_brand(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
+    let field = snapshot.fields.brand_exact;
+    for len in (1..=terms.len().min(3)).rev() {
+        for run in terms.windows(len) {
+            let key = run.join(" ");
+            let term = Term::from_field_text(field, &key);
+            if snapshot.searcher.doc_freq(&term).is_ok_and(|n| n > 0) {
+                return Some(key);
+            }
+        }
+    }
+    None
+}
+
+/// The whole query: one clause per slot, and filters.
 pub fn text_query(
     snapshot: &Snapshot,
     parsed: &ParsedQuery,
+    synonyms: &Synonyms,
     relaxed: bool,
     filters: &Filters,
 ) -> Box<dyn Query> {
@@ -114,12 +172,9 @@ pub fn text_query(
         clauses.push((Occur::Must, Box::new(AllQuery)));
         return Box::new(BooleanQuery::new(clauses));
     }
-    let last = parsed.terms.len() - 1;
-    let words: Vec<Box<dyn Query>> = parsed
-        .terms
+    let words: Vec<Box<dyn Query>> = slots(parsed, synonyms)
         .iter()
-        .enumerate()
-        .map(|(i, term)| word_clause(snapshot, term, parsed.last_is_prefix && i == last))
+        .map(|slot| slot_clause(snapshot, slot))
         .collect();
     if relaxed {
         let any_word = words
@@ -138,6 +193,85 @@ pub fn text_query(
         clauses.extend(words.into_iter().map(|w| (Occur::Must, w)));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// One slot: its own words (exact, prefix, typo), their phonetic key, and its synonyms, the
+/// best of them counting.
+fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
+    let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+    if let [term] = slot.terms {
+        disjuncts.push(word_clause(snapshot, term, slot.as_prefix));
+        disjuncts.extend(phonetic_clause(snapshot, term));
+    } else {
+        let all = slot
+            .terms
+            .iter()
+            .map(|term| (Occur::Must, word_clause(snapshot, term, false)))
+            .collect();
+        disjuncts.push(Box::new(BooleanQuery::new(all)));
+    }
+    if let Some(matched) = &slot.synonyms {
+        let quality = match matched.via {
+            SynonymVia::Term => SYNONYM_QUALITY,
+            SynonymVia::Phonetic => PHONETIC_SYNONYM_QUALITY,
+        };
+        disjuncts.extend(
+            matched
+                .alternatives
+                .iter()
+                .take(MAX_SYNONYMS)
+                .filter_map(|alternative| exact_clause(snapshot, alternative, quality)),
+        );
+    }
+    if disjuncts.len() == 1 {
+        return disjuncts.pop().expect("one disjunct");
+    }
+    Box::new(DisjunctionMaxQuery::new(disjuncts))
+}
+
+/// A synonym: every one of its words, as written, in the fields that hold it; `None` when the
+/// catalog lacks one of them.
+fn exact_clause(snapshot: &Snapshot, words: &[String], quality: f32) -> Option<Box<dyn Query>> {
+    let docs = snapshot.searcher.num_docs().max(1);
+    let fields = weighted_text_fields(&snapshot.fields);
+    // A synonym of several words scores like one word: its parts share the weight.
+    let share = quality / words.len() as f32;
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(words.len());
+    for word in words {
+        let (doc_freq, mask) = snapshot.words.get(word)?;
+        let weight = share / idf(doc_freq, docs);
+        let in_fields: Vec<Box<dyn Query>> = fields
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| mask & (1 << bit) != 0)
+            .map(|(_, (field, field_weight))| scored_term(*field, word, field_weight * weight))
+            .collect();
+        parts.push((
+            Occur::Must,
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(in_fields, 0.1)),
+        ));
+    }
+    if parts.len() == 1 {
+        return parts.pop().map(|(_, q)| q);
+    }
+    Some(Box::new(BooleanQuery::new(parts)))
+}
+
+/// The word's cross-script phonetic key in the phonetic field, when any product has it.
+fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Box<dyn Query>> {
+    let key = phonetic_key(term)?;
+    let field = snapshot.fields.phonetic;
+    let doc_freq = snapshot
+        .searcher
+        .doc_freq(&Term::from_field_text(field, &key))
+        .ok()
+        .filter(|&n| n > 0)?;
+    let docs = snapshot.searcher.num_docs().max(1);
+    Some(scored_term(
+        field,
+        &key,
+        PHONETIC_WEIGHT * PHONETIC_QUALITY / idf(doc_freq, docs),
+    ))
 }
 
 /// How much a candidate's match counts relative to an exact one.

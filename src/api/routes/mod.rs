@@ -6,6 +6,7 @@ mod keys;
 mod products;
 mod search;
 mod suggest;
+mod synonyms;
 mod tasks;
 
 use axum::Router;
@@ -21,6 +22,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(tasks::router())
         .merge(search::router())
         .merge(suggest::router())
+        .merge(synonyms::router())
         .merge(keys::router())
         .method_not_allowed_fallback(|| async {
             ApiError::new(
