@@ -169,7 +169,7 @@ fn dcg(grades: &[u8]) -> f64 {
         .take(CUTOFF)
         .enumerate()
         .map(|(rank, &g)| (2f64.powi(g.into()) - 1.0) / (rank as f64 + 2.0).log2())
-        .sum()
+        .fold(0.0, |sum, gain| sum + gain)
 }
 
 /// nDCG@[`CUTOFF`] of the grades in result order against the best possible order.
@@ -248,7 +248,7 @@ pub fn render_worst(outcomes: &[QueryOutcome], count: usize) -> String {
             "  {:<10} nDCG {:.2}  {:<40} relevant {:>4}  top grades [{}]",
             o.class.name(),
             o.ndcg,
-            format!("{:?}", o.q),
+            format!("\"{}\"", o.q),
             o.relevant,
             grades.join(" ")
         );
