@@ -1,125 +1,804 @@
-//! TEMPORARY placeholder so the crate compiles until the real lexicon loader lands.
-/// Base units.
+//! The built-in lexicon: grocery synonyms across English, Hinglish and Devanagari Hindi, chat
+//! fillers, pack-size unit aliases, price phrases and currency words. The data lives in plain
+//! text files under `index-data/lexicon/`, each explaining its format in a header comment,
+//! and is compiled into the binary, so nothing is read at run time. It is parsed and
+//! cross-checked once, on first use; a unit test guarantees that the committed files parse.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use super::tokens;
+
+/// The text of the five lexicon files.
+#[derive(Debug, Clone, Copy)]
+pub struct LexiconFiles<'a> {
+    /// `synonyms.txt`: `[group]` lines and `id: term, term, ...` concepts.
+    pub synonyms: &'a str,
+    /// `fillers.txt`: one filler word or phrase a line.
+    pub fillers: &'a str,
+    /// `units.tsv`: `alias<TAB>g|ml|pcs<TAB>factor`.
+    pub units: &'a str,
+    /// `prices.tsv`: `phrase<TAB>max|min<TAB>before|after`.
+    pub prices: &'a str,
+    /// `currency.txt`: one currency word a line.
+    pub currency: &'a str,
+}
+
+impl LexiconFiles<'static> {
+    /// The files committed in `index-data/lexicon/`, embedded at compile time.
+    pub const BUILTIN: LexiconFiles<'static> = LexiconFiles {
+        synonyms: include_str!("../../index-data/lexicon/synonyms.txt"),
+        fillers: include_str!("../../index-data/lexicon/fillers.txt"),
+        units: include_str!("../../index-data/lexicon/units.tsv"),
+        prices: include_str!("../../index-data/lexicon/prices.tsv"),
+        currency: include_str!("../../index-data/lexicon/currency.txt"),
+    };
+}
+
+/// A line of a lexicon file that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct LexiconError {
+    /// File name, e.g. `units.tsv`.
+    pub file: &'static str,
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong with the line and how to fix it.
+    pub message: String,
+}
+
+/// The base unit a pack size is expressed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseUnit {
+    /// Mass, in grams (`g`).
     Grams,
+    /// Volume, in millilitres (`ml`).
     Millilitres,
+    /// Count, in pieces (`pcs`).
     Pieces,
 }
-/// One unit alias.
+
+/// A way of writing a unit after a number ("kgs", "किलो") and what it means.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitAlias {
+    /// The alias as written in `units.tsv`; it analyzes to exactly one token.
     pub alias: String,
+    /// The base unit it converts to.
     pub base: BaseUnit,
+    /// Base units in one of the alias ("kg" → 1000).
     pub factor: f64,
 }
-/// Lexicon.
-pub struct Lexicon {
-    units: Vec<UnitAlias>,
+
+/// Which side of the price a phrase limits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Bound {
+    /// A ceiling: "under 300" becomes `price_max`.
+    Max,
+    /// A floor: "above 300" becomes `price_min`.
+    Min,
 }
+
+/// Where a price phrase sits relative to its number.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum PhrasePosition {
+    /// Before the number: "under 300".
+    Before,
+    /// After the number: "300 se kam".
+    After,
+}
+
+/// A phrase that makes a number a price bound.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PricePhrase {
+    /// The phrase as written in `prices.tsv`; analyze it to match messages.
+    pub phrase: String,
+    /// The bound it sets.
+    pub bound: Bound,
+    /// Whether it comes before or after the number.
+    pub position: PhrasePosition,
+}
+
+/// One grocery concept: the words shoppers use for the same thing, in any script.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// Stable id, e.g. `wheat-flour`.
+    pub id: String,
+    /// The group it is listed under, e.g. `flours`, `dairy`.
+    pub group: String,
+    /// Its terms as written in `synonyms.txt` ("atta", "gehun ka atta", "आटा"); their
+    /// analyzed forms are [`Lexicon::concept_terms`].
+    pub terms: Vec<String>,
+}
+
+/// Where a concept term was found in a token sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConceptSpan {
+    /// Index into [`Lexicon::concepts`].
+    pub concept: usize,
+    /// The tokens the term covers.
+    pub tokens: Range<usize>,
+}
+
+/// The parsed lexicon. Use [`Lexicon::builtin`]; [`Lexicon::parse`] is for tools and tests.
+#[derive(Debug)]
+pub struct Lexicon {
+    concepts: Vec<Concept>,
+    /// Per concept, the analyzed keys of its terms, without duplicates, in file order.
+    concept_keys: Vec<Vec<Vec<String>>>,
+    /// Analyzed key of every term → its concept.
+    concept_by_key: HashMap<Vec<String>, usize>,
+    /// Tokens in the longest key, to bound [`Lexicon::concept_at`].
+    longest_key: usize,
+    fillers: Vec<String>,
+    units: Vec<UnitAlias>,
+    price_phrases: Vec<PricePhrase>,
+    currency: Vec<String>,
+}
+
 impl Lexicon {
-    /// Builtin.
+    /// The lexicon compiled into the binary, parsed on first use.
     pub fn builtin() -> &'static Lexicon {
-        static L: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
-        L.get_or_init(|| Lexicon {
-            units: [
-                ("kg", 0, 1000.0),
-                ("kilo", 0, 1000.0),
-                ("kgs", 0, 1000.0),
-                ("ग्राम", 0, 1.0),
-                ("किलो", 0, 1000.0),
-                ("g", 0, 1.0),
-                ("gm", 0, 1.0),
-                ("ltr", 1, 1000.0),
-                ("l", 1, 1000.0),
-                ("ml", 1, 1.0),
-                ("pcs", 2, 1.0),
-                ("dozen", 2, 12.0),
-            ]
-            .iter()
-            .map(|(a, b, f)| UnitAlias {
-                alias: a.to_string(),
-                base: match b {
-                    0 => BaseUnit::Grams,
-                    1 => BaseUnit::Millilitres,
-                    _ => BaseUnit::Pieces,
-                },
-                factor: *f,
-            })
-            .collect(),
+        static BUILTIN: OnceLock<Lexicon> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            // The unit test `committed_lexicon_parses` keeps this from ever failing.
+            Lexicon::parse(&LexiconFiles::BUILTIN).expect("the committed lexicon parses")
         })
     }
-    /// Units.
+
+    /// Parses and cross-checks the five files: every entry analyzes to at least one token
+    /// (a unit alias to exactly one), no entry is listed twice, no term is in two concepts,
+    /// and no filler is also a term or a unit. The first problem is returned with its line.
+    pub fn parse(files: &LexiconFiles) -> Result<Lexicon, LexiconError> {
+        let fillers = parse_word_list("fillers.txt", files.fillers, "remove it")?;
+        let mut lexicon = Lexicon {
+            concepts: Vec::new(),
+            concept_keys: Vec::new(),
+            concept_by_key: HashMap::new(),
+            longest_key: 0,
+            fillers: fillers.iter().map(|(_, f, _)| f.clone()).collect(),
+            units: parse_units(files.units)?,
+            price_phrases: parse_prices(files.prices)?,
+            currency: parse_currency(files.currency)?,
+        };
+        let mut checks = TermChecks {
+            single_fillers: (fillers.iter())
+                .filter(|(_, _, analyzed)| analyzed.len() == 1)
+                .map(|(_, _, analyzed)| analyzed[0].clone())
+                .collect(),
+            units: (lexicon.units.iter().rev())
+                .map(|u| (tokens(&u.alias).swap_remove(0), u.alias.clone()))
+                .collect(),
+            full_terms: HashMap::new(),
+            concept_lines: Vec::new(),
+        };
+        lexicon.read_synonyms(files.synonyms, &mut checks)?;
+        lexicon.check_fillers(&fillers, &checks)?;
+        Ok(lexicon)
+    }
+
+    /// Unit aliases, in file order.
     pub fn units(&self) -> &[UnitAlias] {
         &self.units
     }
-}
-/// Bound.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Bound {
-    Max,
-    Min,
-}
-/// Position.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum PhrasePosition {
-    Before,
-    After,
-}
-/// Phrase.
-pub struct PricePhrase {
-    pub phrase: String,
-    pub bound: Bound,
-    pub position: PhrasePosition,
-}
-/// Concept.
-pub struct Concept {
-    pub id: String,
-    pub group: String,
-    pub terms: Vec<String>,
-}
-impl Lexicon {
-    /// Fillers.
+
+    /// Chat fillers (words and phrases), as written; analyze them to match messages.
     pub fn fillers(&self) -> impl Iterator<Item = &str> {
-        [
-            "hi",
-            "hello",
-            "please",
-            "bhaiya",
-            "mujhe",
-            "chahiye",
-            "do you have",
-            "want",
-        ]
-        .into_iter()
+        self.fillers.iter().map(String::as_str)
     }
-    /// Phrases.
+
+    /// Price phrases, in file order.
     pub fn price_phrases(&self) -> &[PricePhrase] {
-        static P: std::sync::OnceLock<Vec<PricePhrase>> = std::sync::OnceLock::new();
-        P.get_or_init(|| {
-            vec![
-                PricePhrase {
-                    phrase: "under".into(),
-                    bound: Bound::Max,
-                    position: PhrasePosition::Before,
-                },
-                PricePhrase {
-                    phrase: "se kam".into(),
-                    bound: Bound::Max,
-                    position: PhrasePosition::After,
-                },
-                PricePhrase {
-                    phrase: "above".into(),
-                    bound: Bound::Min,
-                    position: PhrasePosition::Before,
-                },
-            ]
+        &self.price_phrases
+    }
+
+    /// Currency words ("rs", "rupaye", "रुपये"), as written.
+    pub fn currency_words(&self) -> impl Iterator<Item = &str> {
+        self.currency.iter().map(String::as_str)
+    }
+
+    /// All concepts, in file order.
+    pub fn concepts(&self) -> &[Concept] {
+        &self.concepts
+    }
+
+    /// The analyzed forms of concept `concept`'s terms: each term's tokens without the
+    /// one-word chat fillers (the Hindi particles ka / ki / ke above all), as the query parser
+    /// leaves a message: "gehun ka atta" → `["gehun", "atta"]`. Spellings that analyze alike
+    /// ("curd", "curds") appear once.
+    pub fn concept_terms(&self, concept: usize) -> &[Vec<String>] {
+        &self.concept_keys[concept]
+    }
+
+    /// The concept whose term is exactly `term`, given as analyzed tokens without fillers
+    /// (`["atta"]`, `["wheat", "flour"]`). A term belongs to at most one concept.
+    pub fn concept_of(&self, term: &[String]) -> Option<usize> {
+        self.concept_by_key.get(term).copied()
+    }
+
+    /// The longest concept term that starts at `tokens[at]`. `tokens` are analyzed and
+    /// filler-free, as `ParsedQuery::terms` are.
+    pub fn concept_at(&self, tokens: &[String], at: usize) -> Option<ConceptSpan> {
+        let longest = self.longest_key.min(tokens.len().saturating_sub(at));
+        (1..=longest).rev().find_map(|len| {
+            let concept = self.concept_of(&tokens[at..at + len])?;
+            Some(ConceptSpan {
+                concept,
+                tokens: at..at + len,
+            })
         })
     }
-    /// Currency.
-    pub fn currency_words(&self) -> impl Iterator<Item = &str> {
-        ["rs", "inr", "rupees"].into_iter()
+
+    /// The concept terms in `tokens`, read left to right, each the longest one starting
+    /// there, never overlapping: "sarson tel aur aloo" → mustard oil (0..2), potato (3..4).
+    pub fn concept_spans(&self, tokens: &[String]) -> Vec<ConceptSpan> {
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while at < tokens.len() {
+            match self.concept_at(tokens, at) {
+                Some(span) => {
+                    at = span.tokens.end;
+                    spans.push(span);
+                }
+                None => at += 1,
+            }
+        }
+        spans
     }
-    /// Concepts.
-    pub fn concepts(&self) -> &[Concept] {
-        &[]
+
+    fn read_synonyms(&mut self, text: &str, checks: &mut TermChecks) -> Result<(), LexiconError> {
+        let mut group: Option<String> = None;
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        for (line, content) in content_lines(text) {
+            let fail = error_at("synonyms.txt", line);
+            match parse_synonym_line(content).map_err(&fail)? {
+                SynonymLine::Group(name) => group = Some(name),
+                SynonymLine::Concept { id, terms } => {
+                    let group = (group.clone())
+                        .ok_or_else(|| fail(format!("concept `{id}` comes before any [group]")))?;
+                    if let Some(first) = ids.insert(id.clone(), line) {
+                        return Err(fail(format!("concept id `{id}` is used on line {first}")));
+                    }
+                    let concept = Concept { id, group, terms };
+                    self.add_concept(concept, line, checks).map_err(&fail)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_concept(
+        &mut self,
+        concept: Concept,
+        line: usize,
+        checks: &mut TermChecks,
+    ) -> Result<(), String> {
+        let index = self.concepts.len();
+        let mut keys: Vec<Vec<String>> = Vec::new();
+        for term in &concept.terms {
+            let full = tokens(term);
+            let key: Vec<String> = (full.iter())
+                .filter(|t| !checks.single_fillers.contains(*t))
+                .cloned()
+                .collect();
+            if key.is_empty() {
+                return Err(format!(
+                    "term `{term}` has no searchable word left after analysis and dropping \
+                     chat fillers; remove it"
+                ));
+            }
+            if let Some(alias) = full.first().filter(|_| full.len() == 1) {
+                if let Some(alias) = checks.units.get(alias) {
+                    return Err(format!(
+                        "term `{term}` is also the unit `{alias}`; drop one"
+                    ));
+                }
+            }
+            match self.concept_by_key.get(&key) {
+                Some(&other) if other != index => {
+                    return Err(format!(
+                        "term `{term}` (read as `{}`) is already in concept `{}` on line {}; \
+                         a term belongs to one concept only",
+                        key.join(" "),
+                        self.concepts[other].id,
+                        checks.concept_lines[other]
+                    ));
+                }
+                Some(_) => {} // another spelling that reads the same: "curds" after "curd"
+                None => {
+                    self.longest_key = self.longest_key.max(key.len());
+                    self.concept_by_key.insert(key.clone(), index);
+                    keys.push(key);
+                }
+            }
+            checks.full_terms.insert(full, index);
+        }
+        if keys.len() < 2 {
+            let id = &concept.id;
+            return Err(format!(
+                "concept `{id}` needs two terms that read differently"
+            ));
+        }
+        self.concepts.push(concept);
+        self.concept_keys.push(keys);
+        checks.concept_lines.push(line);
+        Ok(())
+    }
+
+    /// No filler may be a concept term or a unit: the query parser would drop a product word.
+    fn check_fillers(
+        &self,
+        fillers: &[ListEntry],
+        checks: &TermChecks,
+    ) -> Result<(), LexiconError> {
+        for (line, filler, analyzed) in fillers {
+            let term = (checks.full_terms.get(analyzed))
+                .or_else(|| self.concept_by_key.get(analyzed))
+                .map(|&c| format!("a term of concept `{}`", self.concepts[c].id));
+            let unit = || match analyzed.as_slice() {
+                [only] => (checks.units.get(only)).map(|alias| format!("the unit `{alias}`")),
+                _ => None,
+            };
+            if let Some(clash) = term.or_else(unit) {
+                let message = format!("filler `{filler}` is also {clash}; remove one of them");
+                return Err(error_at("fillers.txt", *line)(message));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a synonym term is checked against while `synonyms.txt` is read.
+struct TermChecks {
+    /// Fillers of one word, which concept keys leave out.
+    single_fillers: HashSet<String>,
+    /// Analyzed unit alias → the alias as written.
+    units: HashMap<String, String>,
+    /// Full analysis (fillers kept) of every term read so far → its concept.
+    full_terms: HashMap<Vec<String>, usize>,
+    /// The line of each concept read so far.
+    concept_lines: Vec<usize>,
+}
+
+enum SynonymLine {
+    Group(String),
+    Concept { id: String, terms: Vec<String> },
+}
+
+fn parse_synonym_line(content: &str) -> Result<SynonymLine, String> {
+    if let Some(name) = content.strip_prefix('[') {
+        let name = (name.strip_suffix(']').map(str::trim))
+            .ok_or_else(|| format!("group line `{content}` must end with `]`"))?;
+        check_slug(name, "group name")?;
+        return Ok(SynonymLine::Group(name.to_string()));
+    }
+    let (id, terms) = (content.split_once(':'))
+        .ok_or_else(|| format!("expected `id: term, term, ...` or `[group]`, got `{content}`"))?;
+    let id = id.trim();
+    check_slug(id, "concept id")?;
+    let terms: Vec<String> = terms.split(',').map(|t| t.trim().to_string()).collect();
+    if terms.iter().any(String::is_empty) {
+        return Err(format!(
+            "concept `{id}` has an empty term (two commas in a row or a trailing comma)"
+        ));
+    }
+    if terms.len() < 2 {
+        return Err(format!("concept `{id}` needs at least two terms"));
+    }
+    Ok(SynonymLine::Concept {
+        id: id.to_string(),
+        terms,
+    })
+}
+
+fn check_slug(name: &str, what: &str) -> Result<(), String> {
+    let valid = !name.is_empty()
+        && (name.chars()).all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} `{name}` must be lowercase ASCII letters, digits and '-'"
+    ))
+}
+
+fn error_at(file: &'static str, line: usize) -> impl Fn(String) -> LexiconError {
+    move |message| LexiconError {
+        file,
+        line,
+        message,
+    }
+}
+
+/// The non-blank lines of a file with their 1-based numbers, comments (`#` to the end of
+/// the line) and surrounding whitespace removed.
+fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().filter_map(|(at, line)| {
+        let content = line.split('#').next().unwrap_or("").trim();
+        (!content.is_empty()).then_some((at + 1, content))
+    })
+}
+
+/// The tab-separated columns of a line; runs of tabs count as one, so columns may be aligned.
+fn columns<const N: usize>(content: &str, format: &str) -> Result<[String; N], String> {
+    let fields: Vec<String> = (content.split('\t').map(str::trim))
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect();
+    fields.try_into().map_err(|fields: Vec<String>| {
+        let got = fields.len();
+        format!("expected {N} tab-separated columns `{format}`, got {got}: `{content}`")
+    })
+}
+
+/// A line of a word list: its number, the entry as written, and its tokens.
+type ListEntry = (usize, String, Vec<String>);
+
+/// One entry a line; an entry that analyzes to nothing, or like an earlier one, is an error.
+fn parse_word_list(
+    file: &'static str,
+    text: &str,
+    if_empty: &str,
+) -> Result<Vec<ListEntry>, LexiconError> {
+    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut entries = Vec::new();
+    for (line, content) in content_lines(text) {
+        let fail = error_at(file, line);
+        let analyzed = tokens(content);
+        if analyzed.is_empty() {
+            return Err(fail(format!(
+                "`{content}` has no letters or digits, so no message can contain it; {if_empty}"
+            )));
+        }
+        if let Some(first) = seen.insert(analyzed.clone(), line) {
+            return Err(fail(format!(
+                "`{content}` reads the same as line {first}; remove one"
+            )));
+        }
+        entries.push((line, content.to_string(), analyzed));
+    }
+    Ok(entries)
+}
+
+fn parse_currency(text: &str) -> Result<Vec<String>, LexiconError> {
+    let hint = "symbols such as ₹ are dropped by word segmentation and need no entry";
+    let entries = parse_word_list("currency.txt", text, hint)?;
+    Ok(entries.into_iter().map(|(_, word, _)| word).collect())
+}
+
+fn parse_units(text: &str) -> Result<Vec<UnitAlias>, LexiconError> {
+    let mut seen: HashMap<String, (usize, BaseUnit, f64)> = HashMap::new();
+    let mut units = Vec::new();
+    for (line, content) in content_lines(text) {
+        let fail = error_at("units.tsv", line);
+        let [alias, base, factor] = columns(content, "alias<TAB>base<TAB>factor").map_err(&fail)?;
+        let base = match base.as_str() {
+            "g" => BaseUnit::Grams,
+            "ml" => BaseUnit::Millilitres,
+            "pcs" => BaseUnit::Pieces,
+            other => return Err(fail(format!("base must be g, ml or pcs, got `{other}`"))),
+        };
+        let factor: f64 = (factor.parse().ok())
+            .filter(|f: &f64| f.is_finite() && *f > 0.0)
+            .ok_or_else(|| fail(format!("factor must be a positive number, got `{factor}`")))?;
+        let [token] = tokens(&alias).try_into().map_err(|analyzed: Vec<String>| {
+            fail(format!(
+                "alias `{alias}` must analyze to one word (it follows a number), got {analyzed:?}"
+            ))
+        })?;
+        match seen.get(&token) {
+            Some(&(first, b, f)) if b != base || f != factor => {
+                return Err(fail(format!(
+                    "alias `{alias}` reads as `{token}`, which line {first} defines differently"
+                )));
+            }
+            Some(_) => {} // "litres" after "litre": the same word, the same meaning
+            None => {
+                seen.insert(token, (line, base, factor));
+            }
+        }
+        units.push(UnitAlias {
+            alias,
+            base,
+            factor,
+        });
+    }
+    Ok(units)
+}
+
+fn parse_prices(text: &str) -> Result<Vec<PricePhrase>, LexiconError> {
+    let mut seen: HashMap<(Vec<String>, PhrasePosition), usize> = HashMap::new();
+    let mut phrases = Vec::new();
+    for (line, content) in content_lines(text) {
+        let fail = error_at("prices.tsv", line);
+        let [phrase, bound, position] =
+            columns(content, "phrase<TAB>max|min<TAB>before|after").map_err(&fail)?;
+        let bound = match bound.as_str() {
+            "max" => Bound::Max,
+            "min" => Bound::Min,
+            other => return Err(fail(format!("bound must be max or min, got `{other}`"))),
+        };
+        let position = match position.as_str() {
+            "before" => PhrasePosition::Before,
+            "after" => PhrasePosition::After,
+            other => {
+                return Err(fail(format!(
+                    "position must be before or after, got `{other}`"
+                )))
+            }
+        };
+        let analyzed = tokens(&phrase);
+        if analyzed.is_empty() {
+            return Err(fail(format!("phrase `{phrase}` has no letters or digits")));
+        }
+        if let Some(first) = seen.insert((analyzed, position), line) {
+            return Err(fail(format!(
+                "phrase `{phrase}` reads the same as line {first}, in the same position"
+            )));
+        }
+        phrases.push(PricePhrase {
+            phrase,
+            bound,
+            position,
+        });
+    }
+    Ok(phrases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> &'static Lexicon {
+        Lexicon::builtin()
+    }
+
+    /// The concept of a shopper's word or phrase, analyzed and filler-free like a query.
+    fn concept(term: &str) -> Option<&'static str> {
+        let lexicon = builtin();
+        let analyzed = tokens(term);
+        let key: Vec<String> = analyzed
+            .into_iter()
+            .filter(|t| !lexicon.fillers().any(|f| tokens(f) == [t.as_str()]))
+            .collect();
+        lexicon
+            .concept_of(&key)
+            .map(|c| lexicon.concepts()[c].id.as_str())
+    }
+
+    fn assert_same_concept(terms: &[&str]) {
+        let first = concept(terms[0]);
+        assert!(first.is_some(), "`{}` is in no concept", terms[0]);
+        for term in terms {
+            assert_eq!(concept(term), first, "`{term}` vs `{}`", terms[0]);
+        }
+    }
+
+    fn files_with<'a>(change: impl FnOnce(&mut LexiconFiles<'a>)) -> LexiconFiles<'a> {
+        let mut files = LexiconFiles::BUILTIN;
+        change(&mut files);
+        files
+    }
+
+    #[test]
+    fn committed_lexicon_parses() {
+        if let Err(err) = Lexicon::parse(&LexiconFiles::BUILTIN) {
+            panic!("{err}");
+        }
+    }
+
+    #[test]
+    fn hundreds_of_grocery_concepts_in_every_group() {
+        let concepts = builtin().concepts();
+        assert!(concepts.len() >= 300, "{} concepts", concepts.len());
+        let groups: HashSet<&str> = concepts.iter().map(|c| c.group.as_str()).collect();
+        for group in [
+            "flours",
+            "pulses",
+            "dairy",
+            "vegetables",
+            "fruits",
+            "spices",
+            "oils",
+        ] {
+            assert!(groups.contains(group), "{group}");
+        }
+        for group in [
+            "snacks",
+            "beverages",
+            "household",
+            "personal-care",
+            "baby-care",
+        ] {
+            assert!(groups.contains(group), "{group}");
+        }
+    }
+
+    #[test]
+    fn a_term_belongs_to_one_concept() {
+        let lexicon = builtin();
+        let mut owner: HashMap<Vec<String>, &str> = HashMap::new();
+        for (at, c) in lexicon.concepts().iter().enumerate() {
+            for key in lexicon.concept_terms(at) {
+                if let Some(other) = owner.insert(key.clone(), &c.id) {
+                    panic!("{key:?} is in `{other}` and `{}`", c.id);
+                }
+                assert_eq!(lexicon.concept_of(key), Some(at));
+            }
+        }
+    }
+
+    #[test]
+    fn every_entry_is_searchable() {
+        let lexicon = builtin();
+        for (at, c) in lexicon.concepts().iter().enumerate() {
+            assert!(
+                lexicon.concept_terms(at).len() >= 2 || c.terms.len() >= 2,
+                "{}",
+                c.id
+            );
+            for term in &c.terms {
+                assert!(!tokens(term).is_empty(), "{term}");
+            }
+        }
+        for filler in lexicon.fillers() {
+            assert!(!tokens(filler).is_empty(), "{filler}");
+        }
+        for unit in lexicon.units() {
+            assert_eq!(tokens(&unit.alias).len(), 1, "{}", unit.alias);
+        }
+        for phrase in lexicon.price_phrases() {
+            assert!(!tokens(&phrase.phrase).is_empty(), "{}", phrase.phrase);
+        }
+        assert!(lexicon.currency_words().all(|w| !tokens(w).is_empty()));
+    }
+
+    #[test]
+    fn no_filler_is_a_product_word_or_a_unit() {
+        let lexicon = builtin();
+        let units: Vec<Vec<String>> = lexicon.units().iter().map(|u| tokens(&u.alias)).collect();
+        for filler in lexicon.fillers() {
+            let analyzed = tokens(filler);
+            assert_eq!(lexicon.concept_of(&analyzed), None, "{filler}");
+            for c in lexicon.concepts() {
+                assert!(c.terms.iter().all(|t| tokens(t) != analyzed), "{filler}");
+            }
+            assert!(!units.contains(&analyzed), "{filler}");
+        }
+    }
+
+    #[test]
+    fn shoppers_words_for_one_thing_meet() {
+        assert_same_concept(&["atta", "aata", "ata", "wheat flour", "gehun ka atta", "आटा"]);
+        assert_same_concept(&["dahi", "curd", "curds", "yogurt", "दही"]);
+        assert_same_concept(&["chini", "cheeni", "sugar", "चीनी"]);
+        assert_same_concept(&["anda", "ande", "egg", "eggs", "अंडा", "अंडे"]);
+        assert_same_concept(&["pyaz", "pyaaz", "pyaj", "piyaz", "onion", "प्याज़"]);
+        assert_same_concept(&["doodh", "dudh", "milk", "दूध"]);
+        assert_same_concept(&["sarson ka tel", "sarson tel", "mustard oil", "सरसों का तेल"]);
+        assert_same_concept(&["toor dal", "arhar dal", "tuvar dal", "अरहर दाल"]);
+        assert_same_concept(&["jhadu", "broom", "झाड़ू"]);
+    }
+
+    #[test]
+    fn broader_and_narrower_words_stay_apart() {
+        for (broad, narrow) in [
+            ("dal", "toor dal"),
+            ("mirchi", "hari mirch"),
+            ("tel", "sarson ka tel"),
+            ("atta", "bajra atta"),
+            ("moong", "moong dal"),
+        ] {
+            assert!(concept(broad).is_some() && concept(narrow).is_some());
+            assert_ne!(concept(broad), concept(narrow), "{broad} / {narrow}");
+        }
+    }
+
+    #[test]
+    fn concept_spans_take_the_longest_term() {
+        let lexicon = builtin();
+        let spans = lexicon.concept_spans(&tokens("sarson tel 1 litre aur aloo"));
+        let ids: Vec<(&str, Range<usize>)> = spans
+            .iter()
+            .map(|s| (lexicon.concepts()[s.concept].id.as_str(), s.tokens.clone()))
+            .collect();
+        assert_eq!(ids, [("mustard-oil", 0..2), ("potato", 5..6)]);
+        assert_eq!(
+            lexicon
+                .concept_at(&tokens("hari mirch"), 1)
+                .map(|s| s.tokens),
+            Some(1..2)
+        );
+    }
+
+    #[test]
+    fn units_cover_how_shoppers_write_them() {
+        let unit = |word: &str| {
+            let token = &tokens(word)[0];
+            (builtin().units().iter())
+                .find(|u| tokens(&u.alias)[0] == *token)
+                .map(|u| (u.base, u.factor))
+        };
+        for kilo in ["kg", "kgs", "kilo", "kilos", "kilogram", "किलो", "किलोग्राम"]
+        {
+            assert_eq!(unit(kilo), Some((BaseUnit::Grams, 1000.0)), "{kilo}");
+        }
+        for gram in ["g", "gm", "gms", "grams", "ग्राम"] {
+            assert_eq!(unit(gram), Some((BaseUnit::Grams, 1.0)), "{gram}");
+        }
+        for litre in ["l", "ltr", "litres", "liter", "लीटर"] {
+            assert_eq!(
+                unit(litre),
+                Some((BaseUnit::Millilitres, 1000.0)),
+                "{litre}"
+            );
+        }
+        assert_eq!(unit("दर्जन"), Some((BaseUnit::Pieces, 12.0)));
+        assert_eq!(unit("pcs"), Some((BaseUnit::Pieces, 1.0)));
+        // "pack of 6", "Family Pack": a pack is not a unit.
+        assert_eq!(unit("pack"), None);
+    }
+
+    #[test]
+    fn price_phrases_read_both_ways_and_the_rupee_sign_vanishes() {
+        let phrase = |text: &str, position| {
+            (builtin().price_phrases().iter())
+                .find(|p| tokens(&p.phrase) == tokens(text) && p.position == position)
+                .map(|p| p.bound)
+        };
+        assert_eq!(phrase("under", PhrasePosition::Before), Some(Bound::Max));
+        assert_eq!(phrase("se kam", PhrasePosition::After), Some(Bound::Max));
+        assert_eq!(phrase("ke andar", PhrasePosition::After), Some(Bound::Max));
+        assert_eq!(phrase("से कम", PhrasePosition::After), Some(Bound::Max));
+        assert_eq!(phrase("se zyada", PhrasePosition::After), Some(Bound::Min));
+        assert_eq!(phrase("above", PhrasePosition::Before), Some(Bound::Min));
+        // "₹" is no word, so "below ₹300" reaches the parser as "below 300".
+        assert_eq!(tokens("below ₹300"), ["below", "300"]);
+        assert_eq!(tokens("₹ 300 se kam"), ["300", "se", "kam"]);
+        let currency: Vec<String> = builtin().currency_words().flat_map(tokens).collect();
+        for word in ["Rs.", "rupees", "रुपये", "रु."] {
+            assert!(currency.contains(&tokens(word)[0]), "{word}");
+        }
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_with_their_line() {
+        let cases: [(LexiconFiles, &str, usize); 7] = [
+            (files_with(|f| f.units = "# kilo\nkg\tg\n"), "units.tsv", 2),
+            (files_with(|f| f.units = "kg\tkg\t1000"), "units.tsv", 1),
+            (files_with(|f| f.units = "kg\tg\t-1"), "units.tsv", 1),
+            (
+                files_with(|f| f.prices = "under\tmax\tlater"),
+                "prices.tsv",
+                1,
+            ),
+            (
+                files_with(|f| f.synonyms = "milk: doodh, milk"),
+                "synonyms.txt",
+                1,
+            ),
+            (
+                files_with(|f| f.synonyms = "[d]\nmilk: doodh,, milk"),
+                "synonyms.txt",
+                2,
+            ),
+            (files_with(|f| f.currency = "rs\n₹"), "currency.txt", 2),
+        ];
+        for (files, file, line) in cases {
+            let err = Lexicon::parse(&files).expect_err(file);
+            assert_eq!((err.file, err.line), (file, line), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_term_in_two_concepts_or_a_filler_term_is_rejected() {
+        let twice = files_with(|f| f.synonyms = "[d]\nmilk: doodh, milk\n\nlassi: lassi, Milk");
+        let err = Lexicon::parse(&twice).unwrap_err();
+        assert_eq!(err.line, 4, "{err}");
+        assert!(err.message.contains("line 2"), "{err}");
+        let filler = files_with(|f| f.synonyms = "[d]\nmilk: doodh, milk\nhello: hi, hey");
+        assert_eq!(Lexicon::parse(&filler).unwrap_err().line, 3);
+        let unit = files_with(|f| f.synonyms = "[d]\nkilo: kilo, kg");
+        assert_eq!(Lexicon::parse(&unit).unwrap_err().line, 2);
     }
 }
