@@ -4,7 +4,7 @@
 //! is no term itself may still reach a group through its phonetic key ("dudh" reaches the
 //! group of "doodh" and "दूध"), which counts as a weaker match.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use super::lexicon::Lexicon;
@@ -55,23 +55,36 @@ impl Synonyms {
 
     /// The built-in groups plus `extra` groups (a catalog's own), each a list of terms.
     pub fn with_extra(extra: &[Vec<String>]) -> Synonyms {
-        let builtin = Lexicon::builtin()
-            .concepts()
-            .iter()
-            .map(|concept| concept.terms.as_slice());
+        let lexicon = Lexicon::builtin();
         let mut synonyms = Synonyms::default();
-        for terms in builtin.chain(extra.iter().map(Vec::as_slice)) {
-            synonyms.add_group(terms);
+        for concept in 0..lexicon.concepts().len() {
+            synonyms.add_group(lexicon.concept_terms(concept).to_vec());
+        }
+        // Queries lose their one-word chat fillers ("gehun ka atta" is searched as
+        // "gehun atta"), so the catalog's terms lose them too.
+        let fillers: HashSet<String> = lexicon
+            .fillers()
+            .map(tokens)
+            .filter(|t| t.len() == 1)
+            .flatten()
+            .collect();
+        for terms in extra {
+            let group = terms
+                .iter()
+                .map(|term| {
+                    let mut words = tokens(term);
+                    words.retain(|w| !fillers.contains(w));
+                    words
+                })
+                .collect();
+            synonyms.add_group(group);
         }
         synonyms
     }
 
-    fn add_group(&mut self, terms: &[String]) {
-        let mut group: Vec<Vec<String>> = terms
-            .iter()
-            .map(|t| tokens(t))
-            .filter(|t| !t.is_empty() && t.len() <= MAX_TERM_TOKENS)
-            .collect();
+    /// Adds a group of analyzed terms.
+    fn add_group(&mut self, mut group: Vec<Vec<String>>) {
+        group.retain(|t| !t.is_empty() && t.len() <= MAX_TERM_TOKENS);
         group.sort();
         group.dedup();
         if group.len() < 2 {
@@ -161,15 +174,14 @@ mod tests {
     use super::*;
 
     fn catalog_groups() -> Synonyms {
-        let group = |terms: &[&str]| terms.iter().map(|t| t.to_string()).collect::<Vec<_>>();
         let mut synonyms = Synonyms::default();
         for terms in [
-            group(&["atta", "aata", "wheat flour", "आटा"]),
-            group(&["doodh", "milk", "दूध"]),
-            group(&["curd", "dahi"]),
-            group(&["dahi", "yogurt"]),
+            &["atta", "aata", "wheat flour", "आटा"][..],
+            &["doodh", "milk", "दूध"],
+            &["curd", "dahi"],
+            &["dahi", "yogurt"],
         ] {
-            synonyms.add_group(&terms);
+            synonyms.add_group(terms.iter().map(|t| tokens(t)).collect());
         }
         synonyms
     }
@@ -209,9 +221,18 @@ mod tests {
     }
 
     #[test]
+    fn the_builtin_lexicon_and_catalog_groups_meet_in_one_set() {
+        let synonyms = Synonyms::with_extra(&[vec!["godihittu".into(), "gehun ka atta".into()]]);
+        let (_, alts) = alternatives(&synonyms, "godihittu").unwrap();
+        assert!(alts.contains(&"gehun atta".to_string()), "{alts:?}");
+        let (_, alts) = alternatives(&synonyms, "dahi").unwrap();
+        assert!(alts.contains(&"curd".to_string()), "{alts:?}");
+    }
+
+    #[test]
     fn groups_of_one_distinct_term_are_ignored() {
         let mut synonyms = Synonyms::default();
-        synonyms.add_group(&["Milk".to_string(), "milk".to_string()]);
+        synonyms.add_group(vec![tokens("Milk"), tokens("milk")]);
         assert!(synonyms.is_empty());
     }
 }

@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub fields: Fields,
     /// When the catalog last changed (RFC 3339).
     pub updated_at: String,
+    /// Popularity assumed for products that carry none: the catalog's median.
+    pub neutral_popularity: f64,
 }
 
 impl Snapshot {
@@ -182,10 +184,36 @@ fn build_snapshot(index: &Index, reader: &IndexReader, fields: Fields) -> Result
     let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
     let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
     let updated_at = index.load_metas()?.payload.unwrap_or_default();
+    let neutral_popularity = median_popularity(&searcher);
     Ok(Snapshot {
         searcher,
         words,
         fields,
         updated_at,
+        neutral_popularity,
     })
+}
+
+/// The median popularity of the products that have one: what a product without a figure (a
+/// new item, loose produce) is ranked as, rather than as the least popular of all.
+fn median_popularity(searcher: &Searcher) -> f64 {
+    let mut values: Vec<f64> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Ok(column) = segment.fast_fields().f64("popularity") else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                values.extend(column.first(doc));
+            }
+        }
+    }
+    if values.is_empty() {
+        return 0.0;
+    }
+    let middle = values.len() / 2;
+    *values
+        .select_nth_unstable_by(middle, |a, b| a.total_cmp(b))
+        .1
 }

@@ -157,7 +157,9 @@ impl Fields {
             doc.add_f64(self.price, price.amount);
         }
         doc.add_u64(self.orderable, product.availability.is_orderable() as u64);
-        doc.add_f64(self.popularity, product.popularity.unwrap_or(0.0));
+        if let Some(popularity) = product.popularity {
+            doc.add_f64(self.popularity, popularity);
+        }
         if let Some(quantity) = product_quantity(product) {
             doc.add_f64(self.size_value, quantity.value);
             doc.add_u64(self.size_unit, quantity.unit as u64);

@@ -209,7 +209,12 @@ fn run(
     request: &SearchRequest,
     want: usize,
 ) -> Result<(u64, Vec<(rank::RankKey, String)>)> {
-    let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse());
+    let ranker = rank::Ranker::new(
+        request.sort,
+        parsed.quantity,
+        !parsed.is_browse(),
+        snapshot.neutral_popularity,
+    );
     // A few extra hits so ties on the last place can be ordered by the full id.
     let collector = TopDocs::with_limit(want + 8).tweak_score(ranker.into_sort_key_fn());
     let (total, top): (usize, Vec<(rank::RankKey, DocAddress)>) =

@@ -27,11 +27,15 @@ const DESCRIPTION_WEIGHT: f32 = 0.5;
 /// Weight of the phonetic field (keys of titles and brand).
 const PHONETIC_WEIGHT: f32 = 3.0;
 /// Match quality of a synonym from the lexicon or the catalog, relative to an exact word.
-const SYNONYM_QUALITY: f32 = 0.8;
+const SYNONYM_QUALITY: f32 = 0.9;
 /// Match quality of a word whose phonetic key equals the product word's.
 const PHONETIC_QUALITY: f32 = 0.7;
 /// Match quality of a synonym reached through the word's phonetic key.
 const PHONETIC_SYNONYM_QUALITY: f32 = 0.65;
+/// Share of a word's other field matches added to its best one: a word in the title and the
+/// category ("milk" in a product of type Milk) outranks the word in the title alone ("Milk
+/// Chocolate").
+const FIELD_TIE_BREAKER: f32 = 0.5;
 /// Most synonyms searched for one slot.
 const MAX_SYNONYMS: usize = 16;
 
@@ -248,7 +252,7 @@ fn exact_clause(snapshot: &Snapshot, words: &[String], quality: f32) -> Option<B
             .collect();
         parts.push((
             Occur::Must,
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(in_fields, 0.1)),
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(in_fields, FIELD_TIE_BREAKER)),
         ));
     }
     if parts.len() == 1 {
@@ -318,7 +322,7 @@ fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Quer
     if disjuncts.is_empty() {
         return Box::new(EmptyQuery);
     }
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.1))
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, FIELD_TIE_BREAKER))
 }
 
 fn scored_term(field: Field, word: &str, boost: f32) -> Box<dyn Query> {

@@ -66,11 +66,13 @@ pub struct Ranker {
     sort: Sort,
     quantity: Option<Quantity>,
     has_text: bool,
+    /// Popularity of products that carry none.
+    neutral_popularity: f64,
 }
 
 struct SegmentColumns {
     orderable: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
-    popularity: Arc<dyn tantivy::columnar::ColumnValues<f64>>,
+    popularity: Option<tantivy::columnar::Column<f64>>,
     id_sort: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
     price: Option<tantivy::columnar::Column<f64>>,
     size_value: Option<tantivy::columnar::Column<f64>>,
@@ -91,12 +93,7 @@ impl SegmentColumns {
         SegmentColumns {
             orderable: u64_col("orderable"),
             id_sort: u64_col("id_sort"),
-            popularity: fast
-                .f64("popularity")
-                .map(|c| c.first_or_default_col(0.0))
-                .unwrap_or_else(|_| {
-                    tantivy::columnar::Column::build_empty_column(max_doc).first_or_default_col(0.0)
-                }),
+            popularity: fast.f64("popularity").ok(),
             price: fast.f64("price").ok(),
             size_value: fast.f64("size_value").ok(),
             size_unit: fast.u64("size_unit").ok(),
@@ -106,11 +103,17 @@ impl SegmentColumns {
 
 impl Ranker {
     /// A ranker for one search.
-    pub fn new(sort: Sort, quantity: Option<Quantity>, has_text: bool) -> Ranker {
+    pub fn new(
+        sort: Sort,
+        quantity: Option<Quantity>,
+        has_text: bool,
+        neutral_popularity: f64,
+    ) -> Ranker {
         Ranker {
             sort,
             quantity,
             has_text,
+            neutral_popularity,
         }
     }
 
@@ -130,7 +133,11 @@ impl Ranker {
         let coverage = (score / COVERAGE_SCORE) as u32;
         let text = score - coverage as f32 * COVERAGE_SCORE;
         let bucketed = (text / RELEVANCE_BUCKET).floor() * RELEVANCE_BUCKET;
-        let popularity = columns.popularity.get_val(doc) as f32;
+        let popularity = columns
+            .popularity
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .unwrap_or(self.neutral_popularity) as f32;
         let price = columns.price.as_ref().and_then(|c| c.first(doc));
         let size_match = self.quantity.is_some_and(|wanted| {
             let value = columns.size_value.as_ref().and_then(|c| c.first(doc));
