@@ -20,6 +20,8 @@ use crate::error::{Error, Result};
 const MAX_PREFIX_CANDIDATES: usize = 24;
 /// Most dictionary keys visited for a prefix, so a one-letter prefix costs no more than a long one.
 const MAX_PREFIX_SCAN: usize = 2_000;
+/// A word in fewer products than this still brings its typo candidates.
+const RARE_WORD_DOCS: u64 = 3;
 /// Most typo candidates kept for one word.
 const MAX_TYPO_CANDIDATES: usize = 12;
 
@@ -133,8 +135,8 @@ impl WordDictionary {
     }
 
     /// Candidates for one query word: itself when present, words it is a prefix of when
-    /// `as_prefix`, and when it is absent, words within its typo budget (first letter kept:
-    /// an edit to the first letter costs double). Ordered best first.
+    /// `as_prefix`, and when it is absent or rare, words within its typo budget (an edit to
+    /// the first letter costs double). Ordered best first.
     pub fn expand(&self, word: &str, as_prefix: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
         let exact = self.get(word);
@@ -150,7 +152,9 @@ impl WordDictionary {
         if as_prefix && grapheme_len(word) >= 2 {
             out.extend(self.prefix_candidates(word));
         }
-        if exact.is_none() {
+        // A word a handful of products carry may itself be a misspelling in the catalog
+        // ("cinamon" once, "cinnamon" everywhere): its typo neighbours are searched too.
+        if exact.is_none_or(|(doc_freq, _)| doc_freq < RARE_WORD_DOCS) {
             for typo in self.typo_candidates(word) {
                 if !out.iter().any(|o| o.word == typo.word) {
                     out.push(typo);
@@ -306,5 +310,11 @@ mod tests {
     fn exact_words_do_not_drag_in_typos() {
         let dict = dictionary(&[("rice", 9), ("mice", 1), ("rise", 1)]);
         assert_eq!(words(&dict.expand("rice", false)), ["rice"]);
+    }
+
+    #[test]
+    fn a_rare_exact_word_may_be_the_catalogs_own_misspelling() {
+        let dict = dictionary(&[("cinamon", 1), ("cinnamon", 40)]);
+        assert_eq!(words(&dict.expand("cinamon", false)), ["cinamon", "cinnamon"]);
     }
 }

@@ -29,9 +29,14 @@ const PHONETIC_WEIGHT: f32 = 3.0;
 /// Match quality of a synonym from the lexicon or the catalog, relative to an exact word.
 const SYNONYM_QUALITY: f32 = 0.9;
 /// Match quality of a word whose phonetic key equals the product word's.
-const PHONETIC_QUALITY: f32 = 0.7;
+const PHONETIC_QUALITY: f32 = 0.6;
 /// Match quality of a synonym reached through the word's phonetic key.
-const PHONETIC_SYNONYM_QUALITY: f32 = 0.65;
+const PHONETIC_SYNONYM_QUALITY: f32 = 0.55;
+/// Match quality of a word the query word is a prefix of, while the shopper types it.
+const PREFIX_QUALITY: f32 = 0.4;
+/// Share of a slot's other matches added to its best one: a title that carries both the word
+/// and its synonym ("Jeera/Cumin Seeds") outranks one that carries the word in passing.
+const SLOT_TIE_BREAKER: f32 = 0.3;
 /// Share of a word's other field matches added to its best one: a word in the title and the
 /// category ("milk" in a product of type Milk) outranks the word in the title alone ("Milk
 /// Chocolate").
@@ -230,7 +235,10 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
     if disjuncts.len() == 1 {
         return disjuncts.pop().expect("one disjunct");
     }
-    Box::new(DisjunctionMaxQuery::new(disjuncts))
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        disjuncts,
+        SLOT_TIE_BREAKER,
+    ))
 }
 
 /// A synonym: every one of its words, as written, in the fields that hold it; `None` when the
@@ -278,13 +286,15 @@ fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Box<dyn Query>> {
     ))
 }
 
-/// How much a candidate's match counts relative to an exact one.
+/// How much a candidate's match counts relative to an exact one. The tiers lie far enough
+/// apart that match quality outweighs field weight (DESIGN: quality before field): a typo in
+/// the title (0.25 × 3) ranks below a prefix in the brand (0.4 × 2).
 fn quality(candidate: &Candidate) -> f32 {
     match (candidate.kind, candidate.distance) {
         (MatchKind::Exact, _) => 1.0,
-        (MatchKind::Prefix, _) => 0.55,
-        (MatchKind::Typo, 1) => 0.4,
-        (MatchKind::Typo, _) => 0.3,
+        (MatchKind::Prefix, _) => PREFIX_QUALITY,
+        (MatchKind::Typo, 1) => 0.25,
+        (MatchKind::Typo, _) => 0.18,
     }
 }
 
