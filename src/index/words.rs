@@ -315,6 +315,9 @@ mod tests {
     #[test]
     fn a_rare_exact_word_may_be_the_catalogs_own_misspelling() {
         let dict = dictionary(&[("cinamon", 1), ("cinnamon", 40)]);
-        assert_eq!(words(&dict.expand("cinamon", false)), ["cinamon", "cinnamon"]);
+        assert_eq!(
+            words(&dict.expand("cinamon", false)),
+            ["cinamon", "cinnamon"]
+        );
     }
 }

@@ -34,13 +34,12 @@ const PHONETIC_QUALITY: f32 = 0.6;
 const PHONETIC_SYNONYM_QUALITY: f32 = 0.55;
 /// Match quality of a word the query word is a prefix of, while the shopper types it.
 const PREFIX_QUALITY: f32 = 0.4;
-/// Share of a slot's other matches added to its best one: a title that carries both the word
-/// and its synonym ("Jeera/Cumin Seeds") outranks one that carries the word in passing.
-const SLOT_TIE_BREAKER: f32 = 0.3;
-/// Share of a word's other field matches added to its best one: a word in the title and the
-/// category ("milk" in a product of type Milk) outranks the word in the title alone ("Milk
+/// Share of a word's matches in other fields added to its best one: a word in the title and
+/// the category ("milk" in a product of type Milk) outranks the word in the title alone ("Milk
 /// Chocolate").
 const FIELD_TIE_BREAKER: f32 = 0.5;
+/// Share of a slot's same-script synonym matches added to its best match.
+const SYNONYM_TIE_BREAKER: f32 = 0.3;
 /// Most synonyms searched for one slot.
 const MAX_SYNONYMS: usize = 16;
 
@@ -207,38 +206,56 @@ pub fn text_query(
 /// One slot: its own words (exact, prefix, typo), their phonetic key, and its synonyms, the
 /// best of them counting.
 fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
-    let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+    // The slot's words and its synonyms in the same script: a title carrying both the word
+    // and its synonym ("Jeera/Cumin Seeds") outranks one that carries the word in passing.
+    let mut same_script: Vec<Box<dyn Query>> = Vec::new();
+    // Its phonetic key and its synonyms in other scripts, which a translated title matches
+    // as well as the title does: they count only when they are the best match.
+    let mut elsewhere: Vec<Box<dyn Query>> = Vec::new();
     if let [term] = slot.terms {
-        disjuncts.push(word_clause(snapshot, term, slot.as_prefix));
-        disjuncts.extend(phonetic_clause(snapshot, term));
+        same_script.push(word_clause(snapshot, term, slot.as_prefix));
+        elsewhere.extend(phonetic_clause(snapshot, term));
     } else {
         let all = slot
             .terms
             .iter()
             .map(|term| (Occur::Must, word_clause(snapshot, term, false)))
             .collect();
-        disjuncts.push(Box::new(BooleanQuery::new(all)));
+        same_script.push(Box::new(BooleanQuery::new(all)));
     }
     if let Some(matched) = &slot.synonyms {
         let quality = match matched.via {
             SynonymVia::Term => SYNONYM_QUALITY,
             SynonymVia::Phonetic => PHONETIC_SYNONYM_QUALITY,
         };
-        disjuncts.extend(
-            matched
-                .alternatives
-                .iter()
-                .take(MAX_SYNONYMS)
-                .filter_map(|alternative| exact_clause(snapshot, alternative, quality)),
-        );
+        let latin = is_latin(slot.terms);
+        for alternative in matched.alternatives.iter().take(MAX_SYNONYMS) {
+            if let Some(clause) = exact_clause(snapshot, alternative, quality) {
+                if is_latin(alternative) == latin {
+                    same_script.push(clause);
+                } else {
+                    elsewhere.push(clause);
+                }
+            }
+        }
     }
-    if disjuncts.len() == 1 {
-        return disjuncts.pop().expect("one disjunct");
+    let own = match same_script.len() {
+        1 => same_script.pop().expect("one clause"),
+        _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            same_script,
+            SYNONYM_TIE_BREAKER,
+        )),
+    };
+    if elsewhere.is_empty() {
+        return own;
     }
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(
-        disjuncts,
-        SLOT_TIE_BREAKER,
-    ))
+    elsewhere.push(own);
+    Box::new(DisjunctionMaxQuery::new(elsewhere))
+}
+
+/// Whether words are written in Latin letters (as opposed to an Indic script).
+fn is_latin(words: &[String]) -> bool {
+    words.iter().all(|w| w.is_ascii())
 }
 
 /// A synonym: every one of its words, as written, in the fields that hold it; `None` when the
@@ -252,16 +269,13 @@ fn exact_clause(snapshot: &Snapshot, words: &[String], quality: f32) -> Option<B
     for word in words {
         let (doc_freq, mask) = snapshot.words.get(word)?;
         let weight = share / idf(doc_freq, docs);
-        let in_fields: Vec<Box<dyn Query>> = fields
-            .iter()
-            .enumerate()
-            .filter(|(bit, _)| mask & (1 << bit) != 0)
-            .map(|(_, (field, field_weight))| scored_term(*field, word, field_weight * weight))
-            .collect();
-        parts.push((
-            Occur::Must,
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(in_fields, FIELD_TIE_BREAKER)),
-        ));
+        let mut by_field = FieldMatches::default();
+        for (bit, (field, field_weight)) in fields.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                by_field.push(bit, scored_term(*field, word, field_weight * weight));
+            }
+        }
+        parts.push((Occur::Must, by_field.into_query()?));
     }
     if parts.len() == 1 {
         return parts.pop().map(|(_, q)| q);
@@ -310,12 +324,15 @@ fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Quer
     let docs = snapshot.searcher.num_docs().max(1);
     let fields = weighted_text_fields(&snapshot.fields);
     let candidates = snapshot.words.expand(term, as_prefix);
-    let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+    let mut by_field = FieldMatches::default();
     for candidate in &candidates {
         let weight = quality(candidate) / idf(candidate.doc_freq, docs);
         for (bit, (field, field_weight)) in fields.iter().enumerate() {
             if candidate.fields & (1 << bit) != 0 {
-                disjuncts.push(scored_term(*field, &candidate.word, field_weight * weight));
+                by_field.push(
+                    bit,
+                    scored_term(*field, &candidate.word, field_weight * weight),
+                );
             }
         }
     }
@@ -324,15 +341,57 @@ fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Quer
         .iter()
         .find(|c| c.kind == MatchKind::Exact)
         .map_or(1, |c| c.doc_freq);
-    disjuncts.push(scored_term(
+    by_field.description = Some(scored_term(
         snapshot.fields.description,
         term,
         DESCRIPTION_WEIGHT / idf(exact_freq, docs),
     ));
-    if disjuncts.is_empty() {
-        return Box::new(EmptyQuery);
+    by_field
+        .into_query()
+        .unwrap_or_else(|| Box::new(EmptyQuery))
+}
+
+/// A word's matches grouped by field, to be combined so that the title and its translations
+/// count once (the best of them: a product with a Hindi title is no better a match), while a
+/// match in the brand, keywords or category adds a share of its own.
+#[derive(Default)]
+struct FieldMatches {
+    /// Indexed like [`weighted_text_fields`]; 0 and 1 are the title and its translations.
+    fields: [Vec<Box<dyn Query>>; 5],
+    description: Option<Box<dyn Query>>,
+}
+
+impl FieldMatches {
+    fn push(&mut self, bit: usize, query: Box<dyn Query>) {
+        self.fields[bit].push(query);
     }
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, FIELD_TIE_BREAKER))
+
+    fn into_query(self) -> Option<Box<dyn Query>> {
+        let [title, title_alt, brand, keywords, category] = self.fields;
+        let name: Vec<Box<dyn Query>> = title.into_iter().chain(title_alt).collect();
+        let mut groups: Vec<Box<dyn Query>> = [name, brand, keywords, category]
+            .into_iter()
+            .filter_map(best_of)
+            .collect();
+        groups.extend(self.description);
+        match groups.len() {
+            0 => None,
+            1 => groups.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                groups,
+                FIELD_TIE_BREAKER,
+            ))),
+        }
+    }
+}
+
+/// The best-scoring of `queries`, or `None` when there are none.
+fn best_of(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match queries.len() {
+        0 => None,
+        1 => queries.pop(),
+        _ => Some(Box::new(DisjunctionMaxQuery::new(queries))),
+    }
 }
 
 fn scored_term(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
