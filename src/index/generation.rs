@@ -1,10 +1,10 @@
 //! One generation of a catalog: an opened tantivy index plus the snapshot searches read.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
 use super::{schema, write_atomically, Fields, WordDictionary};
 use crate::analysis::register_analyzers;
@@ -24,12 +24,25 @@ pub struct Snapshot {
     pub updated_at: String,
     /// Popularity assumed for products that carry none: the catalog's median.
     pub neutral_popularity: f64,
+    /// Every document's product id, by segment and doc id.
+    ids: Vec<Vec<Box<str>>>,
+    /// The unfiltered best sellers with their scores, computed by the first browse that
+    /// needs them (the search module decides what is in it).
+    pub best_sellers: OnceLock<Vec<(f32, DocAddress)>>,
 }
 
 impl Snapshot {
     /// Live documents.
     pub fn documents(&self) -> u64 {
         self.searcher.num_docs()
+    }
+
+    /// The product id of a document.
+    pub fn id(&self, address: DocAddress) -> &str {
+        self.ids
+            .get(address.segment_ord as usize)
+            .and_then(|ids| ids.get(address.doc_id as usize))
+            .map_or("", |id| id)
     }
 }
 
@@ -185,13 +198,44 @@ fn build_snapshot(index: &Index, reader: &IndexReader, fields: Fields) -> Result
     let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
     let updated_at = index.load_metas()?.payload.unwrap_or_default();
     let neutral_popularity = median_popularity(&searcher);
+    let ids = id_table(&searcher)?;
     Ok(Snapshot {
         searcher,
         words,
         fields,
         updated_at,
         neutral_popularity,
+        ids,
+        best_sellers: OnceLock::new(),
     })
+}
+
+/// Every document's product id, by segment and doc id. Looking an id up in the id column's
+/// dictionary costs a block decompression per hit; this table, built once per snapshot
+/// (about 30 bytes a product), makes it an index.
+fn id_table(searcher: &Searcher) -> Result<Vec<Vec<Box<str>>>> {
+    let mut table = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let mut ids: Vec<Box<str>> = vec![Box::default(); segment.max_doc() as usize];
+        if let Some(column) = segment.fast_fields().str("id")? {
+            let mut terms: Vec<Box<str>> = Vec::with_capacity(column.num_terms());
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                terms.push(String::from_utf8_lossy(stream.key()).into());
+            }
+            for (doc, slot) in ids.iter_mut().enumerate() {
+                if let Some(term) = column
+                    .term_ords(doc as u32)
+                    .next()
+                    .and_then(|ord| terms.get(ord as usize))
+                {
+                    *slot = term.clone();
+                }
+            }
+        }
+        table.push(ids);
+    }
+    Ok(table)
 }
 
 /// The median popularity of the products that have one: what a product without a figure (a

@@ -157,13 +157,21 @@ pub fn search(
     let filters = plan::Filters::new(request, &parsed);
     let want = request.offset + request.limit;
     let mut relaxed = false;
-    let (mut total, mut top) = run(
-        snapshot,
-        &plan::text_query(snapshot, &parsed, synonyms, false, &filters),
-        &parsed,
-        request,
-        want,
-    )?;
+    let cached = if is_plain_browse(&parsed, &filters, request) {
+        best_sellers(snapshot, want)?
+    } else {
+        None
+    };
+    let (mut total, mut top) = match cached {
+        Some(found) => found,
+        None => run(
+            snapshot,
+            &plan::text_query(snapshot, &parsed, synonyms, false, &filters),
+            &parsed,
+            request,
+            want,
+        )?,
+    };
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
         (total, top) = run(
@@ -177,10 +185,7 @@ pub fn search(
     let hits = top
         .into_iter()
         .skip(request.offset)
-        .map(|(key, id)| Hit {
-            id,
-            score: key.score,
-        })
+        .map(|(score, id)| Hit { id, score })
         .collect::<Vec<_>>();
     let next_offset = (total as usize > want).then_some(want);
     Ok(SearchResults {
@@ -201,6 +206,58 @@ pub fn search(
     })
 }
 
+/// The total number of matches and the top ones as (score, id), best first.
+type Ranked = (u64, Vec<(f32, String)>);
+
+/// Best sellers cached per snapshot: what a greeting gets.
+const BEST_SELLERS: usize = 500;
+
+/// Whether the request is a greeting with nothing to filter or sort by: every product,
+/// best sellers first, the same for every such request until the catalog changes.
+fn is_plain_browse(parsed: &ParsedQuery, filters: &plan::Filters, request: &SearchRequest) -> bool {
+    parsed.is_browse()
+        && parsed.quantity.is_none()
+        && filters.is_empty()
+        && matches!(request.sort, Sort::Relevance | Sort::Popularity)
+}
+
+/// The first `want` best sellers from the snapshot's cache, computed by the first request
+/// that needs them; `None` when the page lies beyond the cache.
+fn best_sellers(snapshot: &Snapshot, want: usize) -> Result<Option<Ranked>> {
+    let total = snapshot.documents();
+    if want > BEST_SELLERS && total as usize > BEST_SELLERS {
+        return Ok(None);
+    }
+    let cached = match snapshot.best_sellers.get() {
+        Some(cached) => cached,
+        None => {
+            let ranker =
+                rank::Ranker::new(Sort::Popularity, None, false, snapshot.neutral_popularity);
+            let collector =
+                TopDocs::with_limit(BEST_SELLERS + 8).tweak_score(ranker.into_sort_key_fn());
+            let top: Vec<(rank::RankKey, DocAddress)> = snapshot
+                .searcher
+                .search(&tantivy::query::AllQuery, &collector)?;
+            let mut hits: Vec<(rank::RankKey, DocAddress)> = top;
+            hits.sort_by(|(a, a_doc), (b, b_doc)| {
+                rank::compare(a, b).then_with(|| snapshot.id(*a_doc).cmp(snapshot.id(*b_doc)))
+            });
+            let ranked = hits
+                .into_iter()
+                .take(BEST_SELLERS)
+                .map(|(key, doc)| (key.score, doc))
+                .collect();
+            snapshot.best_sellers.get_or_init(|| ranked)
+        }
+    };
+    let top = cached
+        .iter()
+        .take(want)
+        .map(|(score, doc)| (*score, snapshot.id(*doc).to_string()))
+        .collect();
+    Ok(Some((total, top)))
+}
+
 /// Collects the total and the top `want` hits with their ids, ties broken by id.
 fn run(
     snapshot: &Snapshot,
@@ -208,7 +265,7 @@ fn run(
     parsed: &ParsedQuery,
     request: &SearchRequest,
     want: usize,
-) -> Result<(u64, Vec<(rank::RankKey, String)>)> {
+) -> Result<Ranked> {
     let ranker = rank::Ranker::new(
         request.sort,
         parsed.quantity,
@@ -219,8 +276,12 @@ fn run(
     let collector = TopDocs::with_limit(want + 8).tweak_score(ranker.into_sort_key_fn());
     let (total, top): (usize, Vec<(rank::RankKey, DocAddress)>) =
         snapshot.searcher.search(query, &(Count, collector))?;
-    let mut hits = rank::with_ids(snapshot, top)?;
+    let mut hits = rank::with_ids(snapshot, top);
     hits.sort_by(|(a, a_id), (b, b_id)| rank::compare(a, b).then_with(|| a_id.cmp(b_id)));
-    hits.truncate(want);
-    Ok((total as u64, hits))
+    let ranked = hits
+        .into_iter()
+        .take(want)
+        .map(|(key, id)| (key.score, id))
+        .collect();
+    Ok((total as u64, ranked))
 }

@@ -54,6 +54,15 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// Whether no filter applies.
+    pub fn is_empty(&self) -> bool {
+        !self.in_stock
+            && self.brands.is_empty()
+            && self.categories.is_empty()
+            && self.price_min.is_none()
+            && self.price_max.is_none()
+    }
+
     /// The stricter of the request's and the message's bounds apply.
     pub fn new(request: &SearchRequest, parsed: &ParsedQuery) -> Filters {
         let stricter = |a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64| match (a, b) {

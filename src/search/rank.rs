@@ -11,7 +11,6 @@ use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
 use super::plan::COVERAGE_SCORE;
 use crate::analysis::{Quantity, Unit};
-use crate::error::Result;
 use crate::index::Snapshot;
 
 /// Width of a relevance bucket: text scores this close are treated as equal.
@@ -163,29 +162,8 @@ impl Ranker {
 }
 
 /// Looks up the id of each collected hit.
-pub fn with_ids(
-    snapshot: &Snapshot,
-    top: Vec<(RankKey, DocAddress)>,
-) -> Result<Vec<(RankKey, String)>> {
-    let mut columns: Vec<Option<tantivy::columnar::StrColumn>> =
-        vec![None; snapshot.searcher.segment_readers().len()];
-    let mut out = Vec::with_capacity(top.len());
-    for (key, address) in top {
-        let slot = &mut columns[address.segment_ord as usize];
-        if slot.is_none() {
-            *slot = snapshot
-                .searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .str("id")?;
-        }
-        let mut id = String::new();
-        if let Some(column) = slot {
-            if let Some(ord) = column.term_ords(address.doc_id).next() {
-                column.ord_to_str(ord, &mut id)?;
-            }
-        }
-        out.push((key, id));
-    }
-    Ok(out)
+pub fn with_ids(snapshot: &Snapshot, top: Vec<(RankKey, DocAddress)>) -> Vec<(RankKey, String)> {
+    top.into_iter()
+        .map(|(key, address)| (key, snapshot.id(address).to_string()))
+        .collect()
 }
