@@ -103,6 +103,19 @@ pub fn run(options: &EvalOptions, out: &mut dyn std::io::Write) -> Result<EvalRu
     engine.shutdown();
     let _ = std::fs::remove_dir_all(&scratch);
     result?;
+    match std::fs::read_to_string(&options.dakshina) {
+        Ok(text) => writeln!(
+            out,
+            "\ncross-script keys on {}:\n{}",
+            options.dakshina.display(),
+            crate::analysis::phonetic::cross_script_figures(&text)
+        )?,
+        Err(_) => writeln!(
+            out,
+            "\ncross-script keys: skipped, {} not found",
+            options.dakshina.display()
+        )?,
+    }
     Ok(run)
 }
 
