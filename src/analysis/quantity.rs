@@ -81,9 +81,33 @@ fn quantity_at(tokens: &[String], at: usize) -> Option<(Range<usize>, Quantity)>
 
 fn parse_number(token: &str) -> Option<f64> {
     if !token.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
+        return number_word(token);
     }
     token.replace(',', "").parse().ok()
+}
+
+/// Hindi number words as shoppers write them before a unit ("do kilo chawal", "dedh litre
+/// doodh", "आधा किलो"), in Hinglish and Devanagari as they read after analysis. Only read
+/// before a unit word, so "bhej do" stays a phrase.
+fn number_word(token: &str) -> Option<f64> {
+    Some(match token {
+        "aadha" | "adha" | "aadhaa" | "आधा" => 0.5,
+        "ek" | "एक" => 1.0,
+        "dedh" | "derh" | "डेढ" => 1.5,
+        "do" | "दो" => 2.0,
+        "dhai" | "dhaai" | "ढाई" => 2.5,
+        "teen" | "tin" | "तीन" => 3.0,
+        "char" | "chaar" | "चार" => 4.0,
+        "paanch" | "panch" | "पांच" | "पाँच" => 5.0,
+        "chhe" | "chhah" | "छह" | "छः" => 6.0,
+        "saat" | "सात" => 7.0,
+        "aath" | "आठ" => 8.0,
+        "nau" | "नौ" => 9.0,
+        "das" | "दस" => 10.0,
+        "barah" | "baarah" | "बारह" => 12.0,
+        "bees" | "बीस" => 20.0,
+        _ => return None,
+    })
 }
 
 /// Unit words and their base unit and factor, as they appear after analysis (lowercase,
@@ -138,6 +162,14 @@ mod tests {
         assert_eq!(parse("1 dozen eggs"), Some((12.0, Unit::Pieces)));
         assert_eq!(parse("12 pcs"), Some((12.0, Unit::Pieces)));
         assert_eq!(parse("2 x 500 g"), Some((1000.0, Unit::Grams)));
+    }
+
+    #[test]
+    fn hindi_number_words_before_a_unit_count() {
+        assert_eq!(parse("do kilo chawal"), Some((2000.0, Unit::Grams)));
+        assert_eq!(parse("dedh litre doodh"), Some((1500.0, Unit::Millilitres)));
+        assert_eq!(parse("आधा किलो प्याज"), Some((500.0, Unit::Grams)));
+        assert_eq!(parse("atta bhej do"), None, "a number word needs a unit after it");
     }
 
     #[test]
