@@ -169,7 +169,11 @@ mod tests {
         assert_eq!(parse("do kilo chawal"), Some((2000.0, Unit::Grams)));
         assert_eq!(parse("dedh litre doodh"), Some((1500.0, Unit::Millilitres)));
         assert_eq!(parse("आधा किलो प्याज"), Some((500.0, Unit::Grams)));
-        assert_eq!(parse("atta bhej do"), None, "a number word needs a unit after it");
+        assert_eq!(
+            parse("atta bhej do"),
+            None,
+            "a number word needs a unit after it"
+        );
     }
 
     #[test]

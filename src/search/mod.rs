@@ -164,23 +164,16 @@ pub fn search(
     };
     let (mut total, mut top) = match cached {
         Some(found) => found,
-        None => run(
-            snapshot,
-            &plan::text_query(snapshot, &parsed, synonyms, false, &filters),
-            &parsed,
-            request,
-            want,
-        )?,
+        None => match plan::text_query(snapshot, &parsed, synonyms, false, &filters) {
+            Some(query) => run(snapshot, &*query, &parsed, request, want)?,
+            None => (0, Vec::new()),
+        },
     };
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
-        (total, top) = run(
-            snapshot,
-            &plan::text_query(snapshot, &parsed, synonyms, true, &filters),
-            &parsed,
-            request,
-            want,
-        )?;
+        if let Some(query) = plan::text_query(snapshot, &parsed, synonyms, true, &filters) {
+            (total, top) = run(snapshot, &*query, &parsed, request, want)?;
+        }
     }
     let hits = top
         .into_iter()

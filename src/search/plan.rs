@@ -8,8 +8,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -24,6 +24,8 @@ use crate::query::ParsedQuery;
 pub const COVERAGE_SCORE: f32 = 100.0;
 /// Weight of the description field, which has no place in the word dictionary.
 const DESCRIPTION_WEIGHT: f32 = 0.5;
+/// A word found in more than one in this many descriptions is not searched there.
+const MAX_DESCRIPTION_SHARE: u64 = 10;
 /// Weight of the phonetic field (keys of titles and brand).
 const PHONETIC_WEIGHT: f32 = 3.0;
 /// Match quality of a synonym from the lexicon or the catalog, relative to an exact word.
@@ -41,7 +43,7 @@ const FIELD_TIE_BREAKER: f32 = 0.5;
 /// Share of a slot's same-script synonym matches added to its best match.
 const SYNONYM_TIE_BREAKER: f32 = 0.3;
 /// Most synonyms searched for one slot.
-const MAX_SYNONYMS: usize = 16;
+const MAX_SYNONYMS: usize = 8;
 
 /// Filters from the request and the message, merged.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,23 +178,35 @@ pub fn spot_brand(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
     None
 }
 
-/// The whole query: one clause per slot, and filters.
+/// The whole query: one clause per slot, and filters. `None` when nothing can match: in a
+/// strict search, a slot that no product carries; in a relaxed one, no slot at all.
 pub fn text_query(
     snapshot: &Snapshot,
     parsed: &ParsedQuery,
     synonyms: &Synonyms,
     relaxed: bool,
     filters: &Filters,
-) -> Box<dyn Query> {
+) -> Option<Box<dyn Query>> {
     let mut clauses = filters.clauses(snapshot);
     if parsed.is_browse() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
-        return Box::new(BooleanQuery::new(clauses));
+        return Some(Box::new(BooleanQuery::new(clauses)));
     }
-    let words: Vec<Box<dyn Query>> = slots(parsed, synonyms)
-        .iter()
-        .map(|slot| slot_clause(snapshot, slot))
-        .collect();
+    let slots = slots(parsed, synonyms);
+    let words: Vec<Box<dyn Query>> = if relaxed {
+        slots
+            .iter()
+            .filter_map(|slot| slot_clause(snapshot, slot))
+            .collect()
+    } else {
+        slots
+            .iter()
+            .map(|slot| slot_clause(snapshot, slot))
+            .collect::<Option<_>>()?
+    };
+    if words.is_empty() {
+        return None;
+    }
     if relaxed {
         let any_word = words
             .into_iter()
@@ -209,12 +223,12 @@ pub fn text_query(
     } else {
         clauses.extend(words.into_iter().map(|w| (Occur::Must, w)));
     }
-    Box::new(BooleanQuery::new(clauses))
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// One slot: its own words (exact, prefix, typo), their phonetic key, and its synonyms, the
 /// best of them counting.
-fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
+fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
     // The slot's words and its synonyms in the same script: a title carrying both the word
     // and its synonym ("Jeera/Cumin Seeds") outranks one that carries the word in passing.
     let mut same_script: Vec<Box<dyn Query>> = Vec::new();
@@ -222,15 +236,17 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
     // as well as the title does: they count only when they are the best match.
     let mut elsewhere: Vec<Box<dyn Query>> = Vec::new();
     if let [term] = slot.terms {
-        same_script.push(word_clause(snapshot, term, slot.as_prefix));
+        same_script.extend(word_clause(snapshot, term, slot.as_prefix));
         elsewhere.extend(phonetic_clause(snapshot, term));
     } else {
-        let all = slot
+        let all: Option<Vec<(Occur, Box<dyn Query>)>> = slot
             .terms
             .iter()
-            .map(|term| (Occur::Must, word_clause(snapshot, term, false)))
+            .map(|term| Some((Occur::Must, word_clause(snapshot, term, false)?)))
             .collect();
-        same_script.push(Box::new(BooleanQuery::new(all)));
+        if let Some(all) = all {
+            same_script.push(Box::new(BooleanQuery::new(all)));
+        }
     }
     if let Some(matched) = &slot.synonyms {
         let quality = match matched.via {
@@ -238,7 +254,7 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
             SynonymVia::Phonetic => PHONETIC_SYNONYM_QUALITY,
         };
         let latin = is_latin(slot.terms);
-        for alternative in matched.alternatives.iter().take(MAX_SYNONYMS) {
+        for alternative in useful_synonyms(&matched.alternatives, slot.terms) {
             if let Some(clause) = exact_clause(snapshot, alternative, quality) {
                 if is_latin(alternative) == latin {
                     same_script.push(clause);
@@ -248,18 +264,29 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Box<dyn Query> {
             }
         }
     }
-    let own = match same_script.len() {
-        1 => same_script.pop().expect("one clause"),
-        _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+    let own: Option<Box<dyn Query>> = match same_script.len() {
+        0 => None,
+        1 => same_script.pop(),
+        _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
             same_script,
             SYNONYM_TIE_BREAKER,
-        )),
+        ))),
     };
-    if elsewhere.is_empty() {
-        return own;
-    }
-    elsewhere.push(own);
-    Box::new(DisjunctionMaxQuery::new(elsewhere))
+    elsewhere.extend(own);
+    best_of(elsewhere)
+}
+
+/// The synonyms worth searching, fewest words first, at most [`MAX_SYNONYMS`]: not those that
+/// contain the slot's own words ("gehun atta" for "atta" finds nothing "atta" does not).
+fn useful_synonyms<'a>(alternatives: &[&'a [String]], own: &[String]) -> Vec<&'a [String]> {
+    let mut useful: Vec<&[String]> = alternatives
+        .iter()
+        .copied()
+        .filter(|alternative| !alternative.iter().any(|word| own.contains(word)))
+        .collect();
+    useful.sort_by_key(|alternative| alternative.len());
+    useful.truncate(MAX_SYNONYMS);
+    useful
 }
 
 /// Whether words are written in Latin letters (as opposed to an Indic script).
@@ -329,7 +356,7 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
 }
 
 /// One query word: the best-scoring of its candidates over the fields they occur in.
-fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Query> {
+fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Option<Box<dyn Query>> {
     let docs = snapshot.searcher.num_docs().max(1);
     let fields = weighted_text_fields(&snapshot.fields);
     let candidates = snapshot.words.expand(term, as_prefix);
@@ -345,19 +372,20 @@ fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Box<dyn Quer
             }
         }
     }
-    // Descriptions are not in the dictionary: they match the word as typed.
-    let exact_freq = candidates
-        .iter()
-        .find(|c| c.kind == MatchKind::Exact)
-        .map_or(1, |c| c.doc_freq);
-    by_field.description = Some(scored_term(
-        snapshot.fields.description,
-        term,
-        DESCRIPTION_WEIGHT / idf(exact_freq, docs),
-    ));
-    by_field
-        .into_query()
-        .unwrap_or_else(|| Box::new(EmptyQuery))
+    // Descriptions are not in the dictionary: they match the word as typed, when no title,
+    // brand, keyword or category carries it and it is no everyday word of descriptions.
+    if !candidates.iter().any(|c| c.kind == MatchKind::Exact) {
+        let description = Term::from_field_text(snapshot.fields.description, term);
+        let doc_freq = snapshot.searcher.doc_freq(&description).unwrap_or(0);
+        if doc_freq > 0 && doc_freq * MAX_DESCRIPTION_SHARE < docs {
+            by_field.description = Some(scored_term(
+                snapshot.fields.description,
+                term,
+                DESCRIPTION_WEIGHT / idf(doc_freq, docs),
+            ));
+        }
+    }
+    by_field.into_query()
 }
 
 /// A word's matches grouped by field, to be combined so that the title and its translations

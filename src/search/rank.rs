@@ -13,8 +13,10 @@ use super::plan::COVERAGE_SCORE;
 use crate::analysis::{Quantity, Unit};
 use crate::index::Snapshot;
 
-/// Width of a relevance bucket: text scores this close are treated as equal.
-const RELEVANCE_BUCKET: f32 = 0.5;
+/// Relevance buckets grow geometrically by this ratio: text scores within about this factor
+/// of each other are treated as equal, so popularity orders them. A ratio rather than a
+/// width keeps typo matches (scores near 1) as finely ordered as exact ones (near 4).
+const RELEVANCE_BUCKET_RATIO: f32 = 1.12;
 
 /// Result order asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -131,13 +133,13 @@ impl Ranker {
     fn key(&self, columns: &SegmentColumns, doc: DocId, score: Score) -> RankKey {
         let coverage = (score / COVERAGE_SCORE) as u32;
         let text = score - coverage as f32 * COVERAGE_SCORE;
-        let bucketed = (text / RELEVANCE_BUCKET).floor() * RELEVANCE_BUCKET;
+        let bucketed = (text.max(1e-3).ln() / RELEVANCE_BUCKET_RATIO.ln()).floor();
         let popularity = columns
             .popularity
             .as_ref()
             .and_then(|c| c.first(doc))
             .unwrap_or(self.neutral_popularity) as f32;
-        let price = columns.price.as_ref().and_then(|c| c.first(doc));
+        let price = || columns.price.as_ref().and_then(|c| c.first(doc));
         let size_match = self.quantity.is_some_and(|wanted| {
             let value = columns.size_value.as_ref().and_then(|c| c.first(doc));
             let unit = columns.size_unit.as_ref().and_then(|c| c.first(doc)).and_then(Unit::from_code);
@@ -146,8 +148,8 @@ impl Ranker {
         let (primary, secondary) = match self.sort {
             Sort::Relevance if self.has_text => (bucketed, popularity),
             Sort::Relevance | Sort::Popularity => (popularity, text),
-            Sort::PriceAsc => (price.map_or(f32::MIN, |p| -(p as f32)), text),
-            Sort::PriceDesc => (price.map_or(f32::MIN, |p| p as f32), text),
+            Sort::PriceAsc => (price().map_or(f32::MIN, |p| -(p as f32)), text),
+            Sort::PriceDesc => (price().map_or(f32::MIN, |p| p as f32), text),
         };
         RankKey {
             coverage,
