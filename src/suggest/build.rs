@@ -86,6 +86,13 @@ fn product_weight(product: &Product) -> f32 {
     }
 }
 
+/// Whether an analyzed word belongs to a pack size: a number, "x" or a unit.
+pub fn is_size_word(token: &str) -> bool {
+    token.starts_with(|c: char| c.is_ascii_digit())
+        || token == "x"
+        || analysis::quantity::unit_alias(token).is_some()
+}
+
 /// A title without its trailing pack size: "Amul Butter 500 g" → "Amul Butter".
 pub fn title_stem(title: &str) -> &str {
     let words: Vec<(usize, &str)> = title
@@ -95,12 +102,7 @@ pub fn title_stem(title: &str) -> &str {
     let mut end = words.len();
     while end > 1 {
         let tokens = analysis::tokens(words[end - 1].1);
-        let is_size = !tokens.is_empty()
-            && tokens.iter().all(|t| {
-                t.starts_with(|c: char| c.is_ascii_digit())
-                    || t == "x"
-                    || analysis::quantity::unit_alias(t).is_some()
-            });
+        let is_size = !tokens.is_empty() && tokens.iter().all(|t| is_size_word(t));
         if !is_size {
             break;
         }
@@ -169,6 +171,21 @@ pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Sugg
         .into_inner()
         .map_err(|e| Error::internal(format!("suggest fst: {e}")))?;
     let map = Map::new(bytes).map_err(|e| Error::internal(format!("suggest fst: {e}")))?;
+    let words = entries
+        .iter()
+        .map(|entry| {
+            let tokens = analysis::tokens(&entry.text);
+            let keys: Vec<String> = tokens
+                .iter()
+                .filter_map(|t| phonetic::phonetic_key(t))
+                .collect();
+            tokens
+                .into_iter()
+                .chain(keys)
+                .map(String::into_boxed_str)
+                .collect()
+        })
+        .collect();
     let mut top: Vec<u32> = (0..entries.len() as u32).collect();
     top.sort_by(by_score);
     top.truncate(64);
@@ -178,6 +195,7 @@ pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Sugg
         entries,
         short,
         top,
+        words,
     })
 }
 

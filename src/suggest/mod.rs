@@ -83,6 +83,9 @@ pub struct Suggester {
     short: HashMap<Vec<u8>, Vec<u32>>,
     /// Best entries overall, for an empty query.
     top: Vec<u32>,
+    /// Each entry's analyzed words and their phonetic keys, to match earlier words that are
+    /// not next to each other in the completion ("amul ghee" → "Amul Pure Ghee").
+    words: Vec<Box<[Box<str>]>>,
 }
 
 fn prefix_dfa_builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
@@ -99,6 +102,9 @@ fn prefix_dfa_builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
 const EXACT: f32 = 1.0;
 const PHONETIC: f32 = 0.7;
 const TYPO: f32 = 0.4;
+/// How much a completion counts when the shopper's earlier words occur in it but not in a
+/// row before the last one.
+const LOOSE: f32 = 0.8;
 
 impl Suggester {
     /// Distinct completions.
@@ -125,22 +131,35 @@ impl Suggester {
     pub fn suggest(&self, query: &str, limit: usize) -> Suggestions {
         let started = Instant::now();
         let cut: String = query.chars().take(MAX_SUGGEST_CHARS).collect();
-        let tokens = analysis::tokens(&cut);
-        let typing_a_word = cut.chars().last().is_some_and(|c| !c.is_whitespace());
+        let mut tokens = analysis::tokens(&cut);
+        let mut typing_a_word = cut.chars().last().is_some_and(|c| !c.is_whitespace());
+        // Completions carry no pack sizes: "amul butter 500g" completes like "amul butter".
+        let before = tokens.len();
+        tokens.retain(|t| !build::is_size_word(t));
+        if tokens.len() < before && !tokens.is_empty() {
+            typing_a_word = false;
+        }
         let mut found: HashMap<u32, f32> = HashMap::new();
         if tokens.is_empty() {
             for &at in &self.top {
                 found.insert(at, EXACT);
             }
         } else {
-            self.collect(TEXT_SPACE, &tokens, typing_a_word, EXACT, &mut found);
-            let keys: Vec<String> = tokens
-                .iter()
-                .map(|t| phonetic::phonetic_key(t).unwrap_or_else(|| t.clone()))
-                .collect();
-            self.collect(PHONETIC_SPACE, &keys, typing_a_word, PHONETIC, &mut found);
-            if let Some(last) = tokens.last().filter(|_| typing_a_word) {
-                self.collect_typos(&tokens[..tokens.len() - 1], last, &mut found);
+            self.collect_all(&tokens, typing_a_word, 1.0, &mut found);
+            if found.len() < limit && tokens.len() > 1 {
+                let (earlier, last) = tokens.split_at(tokens.len() - 1);
+                let mut loose = HashMap::new();
+                self.collect_all(last, typing_a_word, LOOSE, &mut loose);
+                let earlier: Vec<(&str, Option<String>)> = earlier
+                    .iter()
+                    .map(|w| (w.as_str(), phonetic::phonetic_key(w)))
+                    .collect();
+                for (at, quality) in loose {
+                    if self.has_words(at, &earlier) {
+                        let best = found.entry(at).or_insert(quality);
+                        *best = best.max(quality);
+                    }
+                }
             }
         }
         let mut ranked: Vec<(u32, f32)> = found.into_iter().collect();
@@ -172,6 +191,41 @@ impl Suggester {
             suggestions,
             took_us: started.elapsed().as_micros() as u64,
         }
+    }
+
+    /// Entries that complete `tokens` in the text and phonetic spaces, and with a typo in the
+    /// last word; qualities scaled by `factor`.
+    fn collect_all(
+        &self,
+        tokens: &[String],
+        typing_a_word: bool,
+        factor: f32,
+        found: &mut HashMap<u32, f32>,
+    ) {
+        self.collect(TEXT_SPACE, tokens, typing_a_word, EXACT * factor, found);
+        let keys: Vec<String> = tokens
+            .iter()
+            .map(|t| phonetic::phonetic_key(t).unwrap_or_else(|| t.clone()))
+            .collect();
+        self.collect(
+            PHONETIC_SPACE,
+            &keys,
+            typing_a_word,
+            PHONETIC * factor,
+            found,
+        );
+        if let Some(last) = tokens.last().filter(|_| typing_a_word) {
+            self.collect_typos(&tokens[..tokens.len() - 1], last, TYPO * factor, found);
+        }
+    }
+
+    /// Whether every one of `words` (with its phonetic key) occurs in entry `at`.
+    fn has_words(&self, at: u32, words: &[(&str, Option<String>)]) -> bool {
+        let have = &self.words[at as usize];
+        words.iter().all(|(word, key)| {
+            have.iter()
+                .any(|h| &**h == *word || key.as_deref() == Some(&**h))
+        })
     }
 
     fn add(&self, members: &[u32], quality: f32, found: &mut HashMap<u32, f32>) {
@@ -217,7 +271,13 @@ impl Suggester {
 
     /// Entries whose key has the earlier words exactly and a last word within the typo budget
     /// of `last` (its first letter kept).
-    fn collect_typos(&self, earlier: &[String], last: &str, found: &mut HashMap<u32, f32>) {
+    fn collect_typos(
+        &self,
+        earlier: &[String],
+        last: &str,
+        quality: f32,
+        found: &mut HashMap<u32, f32>,
+    ) {
         let budget = typo_budget(last);
         if budget == 0 {
             return;
@@ -234,7 +294,7 @@ impl Suggester {
         let prefix_len = prefix.len();
         let dfa = prefix_dfa_builder(budget).build_prefix_dfa(last);
         let automaton = Then::new(&prefix, dfa);
-        self.scan(automaton, TYPO, found, |key| {
+        self.scan(automaton, quality, found, |key| {
             key[prefix_len..].starts_with(first.as_bytes())
         });
     }
@@ -380,6 +440,37 @@ mod tests {
             let _ = suggester.suggest(q, 8);
         }
         assert!(texts(&suggester, "zzzz").is_empty());
+    }
+
+    #[test]
+    fn earlier_words_need_not_be_next_to_each_other() {
+        let suggester = build(&catalog()).unwrap();
+        let found = texts(&suggester, "amul slic");
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("Amul Cheese Slices"),
+            "{found:?}"
+        );
+        let found = texts(&suggester, "amul butter 500g");
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("Amul Butter"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn doodh_and_its_devanagari_meet() {
+        let suggester = build(&catalog()).unwrap();
+        for typed in ["doodh", "dudh", "दूध"] {
+            let found = suggester.suggest(typed, 8).suggestions;
+            assert!(
+                found
+                    .iter()
+                    .any(|s| s.product_ids.contains(&"milk".to_string())),
+                "{typed}: {found:?}"
+            );
+        }
     }
 
     #[test]
