@@ -5,7 +5,7 @@
 pub mod lexicon;
 pub mod normalize;
 pub mod phonetic;
-mod phonetic_filter;
+pub mod phonetic_filter;
 pub mod plural;
 pub mod quantity;
 pub mod segment;
@@ -15,7 +15,9 @@ mod tokenizer;
 pub use normalize::normalize;
 pub use quantity::{Quantity, Unit};
 pub use segment::grapheme_len;
-pub use tokenizer::{register_analyzers, KiranaTokenizer, PHONETIC_ANALYZER, TEXT_ANALYZER};
+pub use tokenizer::{
+    register_analyzers, KiranaTokenizer, PHONETIC_ANALYZER, PHONETIC_LATIN_ANALYZER, TEXT_ANALYZER,
+};
 
 /// Calls `sink` with each search token of `text`, in order.
 pub fn for_each_token(text: &str, mut sink: impl FnMut(&str)) {

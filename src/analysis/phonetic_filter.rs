@@ -1,20 +1,45 @@
-//! A tantivy token filter that replaces each token by its cross-script phonetic key
-//! ([`super::phonetic::phonetic_key`]) and drops tokens that have none, so the phonetic field
-//! holds keys on which दूध, doodh and dudh meet.
+//! A tantivy token filter that replaces each token of one script family by its cross-script
+//! phonetic key ([`super::phonetic::phonetic_key`]) and drops the other tokens and those that
+//! have no key. Keys of Latin words and of Indic words go to separate fields, so a Latin query
+//! word asks only the Indic keys (the Latin words it matches as written), which keeps the
+//! cross-script clause small.
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::phonetic::phonetic_key;
 
-/// Maps tokens to phonetic keys.
-#[derive(Clone, Copy, Default)]
-pub struct PhoneticKeyFilter;
+/// Which words a [`PhoneticKeyFilter`] keeps.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Script {
+    /// Words in Latin letters.
+    Latin,
+    /// Words in any other script (Devanagari and the other Indic scripts).
+    Indic,
+}
+
+impl Script {
+    /// The script family of an analyzed word.
+    pub fn of(word: &str) -> Script {
+        if word.is_ascii() {
+            Script::Latin
+        } else {
+            Script::Indic
+        }
+    }
+}
+
+/// Maps the tokens of one script family to phonetic keys.
+#[derive(Clone, Copy)]
+pub struct PhoneticKeyFilter(pub Script);
 
 impl TokenFilter for PhoneticKeyFilter {
     type Tokenizer<T: Tokenizer> = PhoneticKeyTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> PhoneticKeyTokenizer<T> {
-        PhoneticKeyTokenizer { inner: tokenizer }
+        PhoneticKeyTokenizer {
+            inner: tokenizer,
+            script: self.0,
+        }
     }
 }
 
@@ -22,6 +47,7 @@ impl TokenFilter for PhoneticKeyFilter {
 #[derive(Clone)]
 pub struct PhoneticKeyTokenizer<T> {
     inner: T,
+    script: Script,
 }
 
 impl<T: Tokenizer> Tokenizer for PhoneticKeyTokenizer<T> {
@@ -30,6 +56,7 @@ impl<T: Tokenizer> Tokenizer for PhoneticKeyTokenizer<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         PhoneticKeyStream {
             tail: self.inner.token_stream(text),
+            script: self.script,
         }
     }
 }
@@ -37,12 +64,17 @@ impl<T: Tokenizer> Tokenizer for PhoneticKeyTokenizer<T> {
 /// Tokens with their text replaced by the key.
 pub struct PhoneticKeyStream<T> {
     tail: T,
+    script: Script,
 }
 
 impl<T: TokenStream> TokenStream for PhoneticKeyStream<T> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
-            if let Some(key) = phonetic_key(&self.tail.token().text) {
+            let text = &self.tail.token().text;
+            if Script::of(text) != self.script {
+                continue;
+            }
+            if let Some(key) = phonetic_key(text) {
                 self.tail.token_mut().text = key;
                 return true;
             }
@@ -68,14 +100,18 @@ mod tests {
 
     #[test]
     fn tokens_become_keys_and_keyless_tokens_vanish() {
-        let mut analyzer = TextAnalyzer::builder(KiranaTokenizer::default())
-            .filter(PhoneticKeyFilter)
-            .build();
-        let mut stream = analyzer.token_stream("Doodh 500");
-        let mut keys = Vec::new();
-        while let Some(token) = stream.next() {
-            keys.push(token.text.clone());
-        }
-        assert_eq!(keys, [phonetic_key("doodh").unwrap()]);
+        let keys = |script| {
+            let mut analyzer = TextAnalyzer::builder(KiranaTokenizer::default())
+                .filter(PhoneticKeyFilter(script))
+                .build();
+            let mut stream = analyzer.token_stream("Doodh 500 दूध");
+            let mut keys = Vec::new();
+            while let Some(token) = stream.next() {
+                keys.push(token.text.clone());
+            }
+            keys
+        };
+        assert_eq!(keys(Script::Latin), [phonetic_key("doodh").unwrap()]);
+        assert_eq!(keys(Script::Indic), [phonetic_key("दूध").unwrap()]);
     }
 }

@@ -5,8 +5,10 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// Name under which the text analyzer is registered with every index.
 pub const TEXT_ANALYZER: &str = "kirana_text";
-/// Name of the analyzer that indexes cross-script phonetic keys.
+/// Name of the analyzer that indexes the phonetic keys of Indic-script words.
 pub const PHONETIC_ANALYZER: &str = "kirana_phonetic";
+/// Name of the analyzer that indexes the phonetic keys of Latin words.
+pub const PHONETIC_LATIN_ANALYZER: &str = "kirana_phonetic_latin";
 
 /// Tokenizer running [`super::for_each_token`].
 #[derive(Clone, Default)]
@@ -64,10 +66,16 @@ pub fn register_analyzers(index: &tantivy::Index) {
         TEXT_ANALYZER,
         TextAnalyzer::builder(KiranaTokenizer::default()).build(),
     );
-    index.tokenizers().register(
-        PHONETIC_ANALYZER,
-        TextAnalyzer::builder(KiranaTokenizer::default())
-            .filter(super::phonetic_filter::PhoneticKeyFilter)
-            .build(),
-    );
+    use super::phonetic_filter::{PhoneticKeyFilter, Script};
+    for (name, script) in [
+        (PHONETIC_ANALYZER, Script::Indic),
+        (PHONETIC_LATIN_ANALYZER, Script::Latin),
+    ] {
+        index.tokenizers().register(
+            name,
+            TextAnalyzer::builder(KiranaTokenizer::default())
+                .filter(PhoneticKeyFilter(script))
+                .build(),
+        );
+    }
 }

@@ -6,7 +6,7 @@ use tantivy::schema::{
 };
 use tantivy::TantivyDocument;
 
-use crate::analysis::{self, Quantity, PHONETIC_ANALYZER, TEXT_ANALYZER};
+use crate::analysis::{self, Quantity, PHONETIC_ANALYZER, PHONETIC_LATIN_ANALYZER, TEXT_ANALYZER};
 use crate::catalog::Product;
 
 /// Handles to every field of the schema.
@@ -20,8 +20,10 @@ pub struct Fields {
     pub title: Field,
     /// Translated titles (`title_hi`, ...), kept apart so they do not lengthen the title.
     pub title_alt: Field,
-    /// Cross-script phonetic keys of the titles and the brand: दूध, doodh and dudh meet here.
+    /// Phonetic keys of the Indic-script words of the titles and brand: दूध meets doodh here.
     pub phonetic: Field,
+    /// Phonetic keys of the Latin words of the titles and brand: doodh meets दूध and dudh here.
+    pub phonetic_latin: Field,
     pub brand: Field,
     /// Category path levels and Google category.
     pub category: Field,
@@ -75,14 +77,19 @@ pub fn build_schema() -> Schema {
     ] {
         builder.add_text_field(name, text.clone());
     }
-    builder.add_text_field(
-        "phonetic",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(PHONETIC_ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        ),
-    );
+    for (name, analyzer) in [
+        ("phonetic", PHONETIC_ANALYZER),
+        ("phonetic_latin", PHONETIC_LATIN_ANALYZER),
+    ] {
+        builder.add_text_field(
+            name,
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        );
+    }
     builder.add_text_field("brand_exact", STRING);
     builder.add_text_field("category_exact", STRING);
     builder.add_f64_field("price", NumericOptions::default().set_fast().set_indexed());
@@ -107,6 +114,7 @@ impl Fields {
             title: get("title")?,
             title_alt: get("title_alt")?,
             phonetic: get("phonetic")?,
+            phonetic_latin: get("phonetic_latin")?,
             brand: get("brand")?,
             category: get("category")?,
             keywords: get("keywords")?,
@@ -129,13 +137,16 @@ impl Fields {
         doc.add_u64(self.id_sort, id_sort_key(&product.id));
         doc.add_text(self.title, &product.title);
         doc.add_text(self.phonetic, &product.title);
+        doc.add_text(self.phonetic_latin, &product.title);
         for title in product.titles.values() {
             doc.add_text(self.title_alt, title);
             doc.add_text(self.phonetic, title);
+            doc.add_text(self.phonetic_latin, title);
         }
         if let Some(brand) = &product.brand {
             doc.add_text(self.brand, brand);
             doc.add_text(self.phonetic, brand);
+            doc.add_text(self.phonetic_latin, brand);
             doc.add_text(self.brand_exact, brand_key(brand));
         }
         for value in category_paths(product) {

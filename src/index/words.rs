@@ -17,13 +17,13 @@ use crate::analysis::grapheme_len;
 use crate::error::{Error, Result};
 
 /// Most prefix candidates kept for one word.
-const MAX_PREFIX_CANDIDATES: usize = 24;
+const MAX_PREFIX_CANDIDATES: usize = 12;
 /// Most dictionary keys visited for a prefix, so a one-letter prefix costs no more than a long one.
 const MAX_PREFIX_SCAN: usize = 2_000;
 /// A word in fewer products than this still brings its typo candidates.
 const RARE_WORD_DOCS: u64 = 3;
 /// Most typo candidates kept for one word.
-const MAX_TYPO_CANDIDATES: usize = 12;
+const MAX_TYPO_CANDIDATES: usize = 6;
 
 /// How a candidate word relates to the query word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -16,6 +16,7 @@ use tantivy::Term;
 
 use super::SearchRequest;
 use crate::analysis::phonetic::phonetic_key;
+use crate::analysis::phonetic_filter::Script;
 use crate::analysis::synonyms::{SynonymMatch, SynonymVia, Synonyms};
 use crate::index::{brand_key, exact_key, weighted_text_fields, Candidate, MatchKind, Snapshot};
 use crate::query::ParsedQuery;
@@ -322,18 +323,30 @@ fn exact_clause(snapshot: &Snapshot, words: &[String], quality: f32) -> Option<B
 /// The word's cross-script phonetic key in the phonetic field, when any product has it.
 fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Box<dyn Query>> {
     let key = phonetic_key(term)?;
-    let field = snapshot.fields.phonetic;
-    let doc_freq = snapshot
-        .searcher
-        .doc_freq(&Term::from_field_text(field, &key))
-        .ok()
-        .filter(|&n| n > 0)?;
+    let fields = &snapshot.fields;
+    // A Latin word asks the keys of Indic words (its cross-script matches); the keys of Latin
+    // words only when the catalog lacks the word as written (dudh for doodh). An Indic word
+    // asks both.
+    let latin_too = Script::of(term) == Script::Indic || snapshot.words.get(term).is_none();
     let docs = snapshot.searcher.num_docs().max(1);
-    Some(scored_term(
-        field,
-        &key,
-        PHONETIC_WEIGHT * PHONETIC_QUALITY / idf(doc_freq, docs),
-    ))
+    let clauses: Vec<Box<dyn Query>> =
+        [(fields.phonetic, true), (fields.phonetic_latin, latin_too)]
+            .into_iter()
+            .filter(|&(_, wanted)| wanted)
+            .filter_map(|(field, _)| {
+                let doc_freq = snapshot
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, &key))
+                    .ok()
+                    .filter(|&n| n > 0)?;
+                Some(scored_term(
+                    field,
+                    &key,
+                    PHONETIC_WEIGHT * PHONETIC_QUALITY / idf(doc_freq, docs),
+                ))
+            })
+            .collect();
+    best_of(clauses)
 }
 
 /// How much a candidate's match counts relative to an exact one. The tiers lie far enough
