@@ -149,7 +149,7 @@ impl WordDictionary {
                 fields,
             });
         }
-        if as_prefix && grapheme_len(word) >= 2 {
+        if as_prefix && !word.is_empty() {
             out.extend(self.prefix_candidates(word));
         }
         // A word a handful of products carry may itself be a misspelling in the catalog

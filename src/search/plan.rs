@@ -153,9 +153,12 @@ fn slots<'a>(parsed: &'a ParsedQuery, synonyms: &'a Synonyms) -> Vec<Slot<'a>> {
         let matched = synonyms.lookup(terms, at);
         let len = matched.as_ref().map_or(1, |m| m.len);
         let is_last = at + len == terms.len();
+        // A one-letter word being typed expands only after other words ("mustard o"); alone
+        // it would stand for most of the catalog. "दू" is two characters, one grapheme.
+        let long_enough = at > 0 || terms[at].chars().count() >= 2;
         out.push(Slot {
             terms: &terms[at..at + len],
-            as_prefix: parsed.last_is_prefix && is_last && len == 1,
+            as_prefix: parsed.last_is_prefix && is_last && len == 1 && long_enough,
             synonyms: matched,
         });
         at += len;

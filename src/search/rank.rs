@@ -16,7 +16,7 @@ use crate::index::Snapshot;
 /// Relevance buckets grow geometrically by this ratio: text scores within about this factor
 /// of each other are treated as equal, so popularity orders them. A ratio rather than a
 /// width keeps typo matches (scores near 1) as finely ordered as exact ones (near 4).
-const RELEVANCE_BUCKET_RATIO: f32 = 1.12;
+const RELEVANCE_BUCKET_RATIO: f32 = 1.2;
 
 /// Result order asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
