@@ -138,6 +138,12 @@ impl WordDictionary {
     /// `as_prefix`, and when it is absent or rare, words within its typo budget (an edit to
     /// the first letter costs double). Ordered best first.
     pub fn expand(&self, word: &str, as_prefix: bool) -> Vec<Candidate> {
+        self.expand_with(word, as_prefix, true)
+    }
+
+    /// [`expand`](Self::expand), with typo candidates only when `typos` is true (a word the
+    /// lexicon knows brings its synonyms instead).
+    pub fn expand_with(&self, word: &str, as_prefix: bool, typos: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
         let exact = self.get(word);
         if let Some((doc_freq, fields)) = exact {
@@ -154,7 +160,7 @@ impl WordDictionary {
         }
         // A word a handful of products carry may itself be a misspelling in the catalog
         // ("cinamon" once, "cinnamon" everywhere): its typo neighbours are searched too.
-        if exact.is_none_or(|(doc_freq, _)| doc_freq < RARE_WORD_DOCS) {
+        if typos && exact.is_none_or(|(doc_freq, _)| doc_freq < RARE_WORD_DOCS) {
             for typo in self.typo_candidates(word) {
                 if !out.iter().any(|o| o.word == typo.word) {
                     out.push(typo);

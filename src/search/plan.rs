@@ -240,13 +240,18 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
     // as well as the title does: they count only when they are the best match.
     let mut elsewhere: Vec<Box<dyn Query>> = Vec::new();
     if let [term] = slot.terms {
-        same_script.extend(word_clause(snapshot, term, slot.as_prefix));
+        // A word the lexicon knows is no typo: its synonyms stand in for typo candidates.
+        let typos = slot
+            .synonyms
+            .as_ref()
+            .is_none_or(|m| m.via != SynonymVia::Term);
+        same_script.extend(word_clause(snapshot, term, slot.as_prefix, typos));
         elsewhere.extend(phonetic_clause(snapshot, term));
     } else {
         let all: Option<Vec<(Occur, Box<dyn Query>)>> = slot
             .terms
             .iter()
-            .map(|term| Some((Occur::Must, word_clause(snapshot, term, false)?)))
+            .map(|term| Some((Occur::Must, word_clause(snapshot, term, false, false)?)))
             .collect();
         if let Some(all) = all {
             same_script.push(Box::new(BooleanQuery::new(all)));
@@ -372,10 +377,15 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
 }
 
 /// One query word: the best-scoring of its candidates over the fields they occur in.
-fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool) -> Option<Box<dyn Query>> {
+fn word_clause(
+    snapshot: &Snapshot,
+    term: &str,
+    as_prefix: bool,
+    typos: bool,
+) -> Option<Box<dyn Query>> {
     let docs = snapshot.searcher.num_docs().max(1);
     let fields = weighted_text_fields(&snapshot.fields);
-    let candidates = snapshot.words.expand(term, as_prefix);
+    let candidates = snapshot.words.expand_with(term, as_prefix, typos);
     let mut by_field = FieldMatches::default();
     for candidate in &candidates {
         let weight = quality(candidate) / idf(candidate.doc_freq, docs);
