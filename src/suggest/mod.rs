@@ -31,7 +31,7 @@ const MAX_PER_KEY: usize = 8;
 /// Prefixes up to this many characters are answered from precomputed lists.
 const SHORT_PREFIX_CHARS: usize = 3;
 /// Most keys one automaton may visit in a lookup.
-const MAX_SCAN: usize = 1_500;
+const MAX_SCAN: usize = 500;
 /// Longest suggestion query considered, in characters (longer input is cut).
 pub const MAX_SUGGEST_CHARS: usize = 200;
 
@@ -145,11 +145,11 @@ impl Suggester {
                 found.insert(at, EXACT);
             }
         } else {
-            self.collect_all(&tokens, typing_a_word, 1.0, &mut found);
+            self.collect_all(&tokens, typing_a_word, 1.0, limit, &mut found);
             if found.len() < limit && tokens.len() > 1 {
                 let (earlier, last) = tokens.split_at(tokens.len() - 1);
                 let mut loose = HashMap::new();
-                self.collect_all(last, typing_a_word, LOOSE, &mut loose);
+                self.collect_all(last, typing_a_word, LOOSE, limit, &mut loose);
                 let earlier: Vec<(&str, Option<String>)> = earlier
                     .iter()
                     .map(|w| (w.as_str(), phonetic::phonetic_key(w)))
@@ -193,13 +193,14 @@ impl Suggester {
         }
     }
 
-    /// Entries that complete `tokens` in the text and phonetic spaces, and with a typo in the
-    /// last word; qualities scaled by `factor`.
+    /// Entries that complete `tokens` in the text and phonetic spaces, and, when those are
+    /// fewer than `limit`, with a typo in the last word; qualities scaled by `factor`.
     fn collect_all(
         &self,
         tokens: &[String],
         typing_a_word: bool,
         factor: f32,
+        limit: usize,
         found: &mut HashMap<u32, f32>,
     ) {
         self.collect(TEXT_SPACE, tokens, typing_a_word, EXACT * factor, found);
@@ -214,6 +215,11 @@ impl Suggester {
             PHONETIC * factor,
             found,
         );
+        // Typo completions rank below exact ones; with enough exact ones they would not show,
+        // and scanning for them is the costliest part of a lookup.
+        if found.len() >= limit {
+            return;
+        }
         if let Some(last) = tokens.last().filter(|_| typing_a_word) {
             self.collect_typos(&tokens[..tokens.len() - 1], last, TYPO * factor, found);
         }
