@@ -13,6 +13,8 @@ mod http;
 mod language;
 #[path = "integration/products.rs"]
 mod products;
+#[path = "integration/quality.rs"]
+mod quality;
 #[path = "integration/search.rs"]
 mod search;
 #[path = "integration/suggest.rs"]
