@@ -286,12 +286,12 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
 }
 
 /// The synonyms worth searching, fewest words first, at most [`MAX_SYNONYMS`]: not those that
-/// contain the slot's own words ("gehun atta" for "atta" finds nothing "atta" does not).
+/// contain all the slot's own words ("gehun atta" for "atta" finds nothing "atta" does not).
 fn useful_synonyms<'a>(alternatives: &[&'a [String]], own: &[String]) -> Vec<&'a [String]> {
     let mut useful: Vec<&[String]> = alternatives
         .iter()
         .copied()
-        .filter(|alternative| !alternative.iter().any(|word| own.contains(word)))
+        .filter(|alternative| !own.iter().all(|word| alternative.contains(word)))
         .collect();
     useful.sort_by_key(|alternative| alternative.len());
     useful.truncate(MAX_SYNONYMS);

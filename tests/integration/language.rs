@@ -110,3 +110,32 @@ async fn the_catalogs_brands_are_spotted() {
     let reply = app.get("/v1/catalogs/shop/search?q=onion").await;
     assert!(reply.body["understood"]["brand"].is_null());
 }
+
+#[tokio::test]
+async fn a_multi_word_hinglish_term_finds_its_english_synonym() {
+    let app = shop().await;
+    // "basmati chawal" is one lexicon term; the catalog only says "Basmati Rice".
+    assert_eq!(
+        top(&app, "5 kg basmati chawal chahiye").await,
+        "rice-basmati"
+    );
+    assert_eq!(top(&app, "बासमती चावल").await, "rice-basmati");
+}
+
+#[tokio::test]
+async fn hinglish_and_devanagari_staples_meet_english_titles() {
+    let app = shop().await;
+    for (q, want) in [
+        ("doodh", "milk-1l"),
+        ("दूध", "milk-1l"),
+        ("pyaaz", "onion"),
+        ("प्याज़", "onion"),
+        ("chini 1 kg", "sugar-1"),
+        ("namak", "salt-1"),
+        ("makhan", "butter-500"),
+        ("anda", "eggs"),
+        ("பால்", "milk-1l"),
+    ] {
+        assert_eq!(top(&app, q).await, want, "{q}");
+    }
+}
