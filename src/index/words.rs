@@ -170,6 +170,20 @@ impl WordDictionary {
         out
     }
 
+    /// Whether some longer word of the catalog starts with `prefix`.
+    pub fn completes(&self, prefix: &str) -> bool {
+        let mut stream = self
+            .map
+            .search(Str::new(prefix).starts_with())
+            .into_stream();
+        while let Some((key, _)) = stream.next() {
+            if key.len() > prefix.len() {
+                return true;
+            }
+        }
+        false
+    }
+
     fn prefix_candidates(&self, prefix: &str) -> Vec<Candidate> {
         let automaton = Str::new(prefix).starts_with();
         let mut stream = self.map.search(automaton).into_stream();

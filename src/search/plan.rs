@@ -246,7 +246,14 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
             .as_ref()
             .is_none_or(|m| m.via != SynonymVia::Term);
         same_script.extend(word_clause(snapshot, term, slot.as_prefix, typos));
-        elsewhere.extend(phonetic_clause(snapshot, term));
+        // A Latin word still being typed that starts a catalog word has no sound yet: "colg"
+        // is on its way to Colgate, not Kellogg's, whose key it shares. An Indic one may only
+        // meet Latin titles by its key.
+        let typing_a_catalog_word =
+            slot.as_prefix && Script::of(term) == Script::Latin && snapshot.words.completes(term);
+        if !typing_a_catalog_word {
+            elsewhere.extend(phonetic_clause(snapshot, term));
+        }
     } else {
         let all: Option<Vec<(Occur, Box<dyn Query>)>> = slot
             .terms

@@ -283,3 +283,11 @@ async fn hostile_queries_are_answered() {
         assert_eq!(reply.status, StatusCode::OK, "q={q:?}: {}", reply.body);
     }
 }
+
+#[tokio::test]
+async fn a_word_being_typed_completes_before_it_sounds_like_another() {
+    let app = shop().await;
+    // "colg" is on its way to Colgate; its sound alone would also fit other words.
+    assert_eq!(app.search_ids("shop", "q=colg").await[0], "toothpaste");
+    assert_eq!(app.search_ids("shop", "q=haldir").await[0], "bhujia");
+}
