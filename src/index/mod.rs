@@ -10,6 +10,7 @@
 //! ```
 
 mod generation;
+mod head;
 mod schema;
 mod words;
 mod writer;

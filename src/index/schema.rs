@@ -20,6 +20,8 @@ pub struct Fields {
     pub title: Field,
     /// Translated titles (`title_hi`, ...), kept apart so they do not lengthen the title.
     pub title_alt: Field,
+    /// Head words of the titles: what the product is ("bhujia" in "Aloo Bhujia").
+    pub head: Field,
     /// Phonetic keys of the Indic-script words of the titles and brand: दूध meets doodh here.
     pub phonetic: Field,
     /// Phonetic keys of the Latin words of the titles and brand: doodh meets दूध and dudh here.
@@ -47,13 +49,14 @@ pub struct Fields {
 
 /// Fields in the word dictionary, with their weight; a word's field mask bit `i` refers to
 /// the `i`-th of these. Descriptions are searched too but only for words as typed.
-pub fn weighted_text_fields(fields: &Fields) -> [(Field, f32); 5] {
+pub fn weighted_text_fields(fields: &Fields) -> [(Field, f32); 6] {
     [
         (fields.title, 3.0),
         (fields.title_alt, 2.8),
         (fields.brand, 2.0),
         (fields.keywords, 1.6),
         (fields.category, 1.5),
+        (fields.head, 1.5),
     ]
 }
 
@@ -70,6 +73,7 @@ pub fn build_schema() -> Schema {
     for name in [
         "title",
         "title_alt",
+        "head",
         "brand",
         "category",
         "keywords",
@@ -113,6 +117,7 @@ impl Fields {
             id_sort: get("id_sort")?,
             title: get("title")?,
             title_alt: get("title_alt")?,
+            head: get("head")?,
             phonetic: get("phonetic")?,
             phonetic_latin: get("phonetic_latin")?,
             brand: get("brand")?,
@@ -136,10 +141,12 @@ impl Fields {
         doc.add_text(self.id, &product.id);
         doc.add_u64(self.id_sort, id_sort_key(&product.id));
         doc.add_text(self.title, &product.title);
+        doc.add_text(self.head, super::head::title_head(&product.title));
         doc.add_text(self.phonetic, &product.title);
         doc.add_text(self.phonetic_latin, &product.title);
         for title in product.titles.values() {
             doc.add_text(self.title_alt, title);
+            doc.add_text(self.head, super::head::title_head(title));
             doc.add_text(self.phonetic, title);
             doc.add_text(self.phonetic_latin, title);
         }

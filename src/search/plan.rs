@@ -427,7 +427,7 @@ fn word_clause(
 #[derive(Default)]
 struct FieldMatches {
     /// Indexed like [`weighted_text_fields`]; 0 and 1 are the title and its translations.
-    fields: [Vec<Box<dyn Query>>; 5],
+    fields: [Vec<Box<dyn Query>>; 6],
     description: Option<Box<dyn Query>>,
 }
 
@@ -437,9 +437,9 @@ impl FieldMatches {
     }
 
     fn into_query(self) -> Option<Box<dyn Query>> {
-        let [title, title_alt, brand, keywords, category] = self.fields;
+        let [title, title_alt, brand, keywords, category, head] = self.fields;
         let name: Vec<Box<dyn Query>> = title.into_iter().chain(title_alt).collect();
-        let mut groups: Vec<Box<dyn Query>> = [name, brand, keywords, category]
+        let mut groups: Vec<Box<dyn Query>> = [name, brand, keywords, category, head]
             .into_iter()
             .filter_map(best_of)
             .collect();

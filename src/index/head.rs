@@ -1,0 +1,101 @@
+//! The head words of a product title: the words that say what the product *is*. In "Haldiram's
+//! Aloo Bhujia 200 g" it is a bhujia, though it says aloo; in "Tomato - Hybrid" a tomato; in
+//! "Kirana Fresh Potato (Aloo) 1 kg" a potato, alias aloo; in "Toor Dal / Arhar Dal" a dal.
+//! Indexed in their own field, they let "aloo" rank potatoes above potato snacks.
+//!
+//! Written by hand: the rule is specific to how Indian catalog titles are written (English
+//! noun phrases with the head last, "X - qualifier" and "X / Y" forms, a Hindi alias in
+//! parentheses), and no crate parses product titles.
+
+use crate::analysis::{self, quantity::unit_alias};
+
+/// Most words a parenthetical may have to count as the head's alias.
+const MAX_ALIAS_WORDS: usize = 2;
+
+/// The head words of `title`, analyzed, joined by spaces (empty when none).
+pub fn title_head(title: &str) -> String {
+    // "Tomato - Hybrid, Organically Grown": what comes after a dash or comma qualifies.
+    let main = title
+        .split([',', '|', '–', '—'])
+        .next()
+        .unwrap_or(title)
+        .split(" - ")
+        .next()
+        .unwrap_or(title);
+    let (outside, alias) = split_parenthetical(main);
+    let mut heads: Vec<String> = outside
+        .split('/')
+        .filter_map(|alternative| last_word(&analysis::tokens(alternative)))
+        .collect();
+    if let Some(alias) = alias {
+        let words = analysis::tokens(alias);
+        if !words.is_empty() && words.len() <= MAX_ALIAS_WORDS && !heads.is_empty() {
+            heads.extend(words);
+        }
+    }
+    heads.dedup();
+    heads.join(" ")
+}
+
+/// The text outside parentheses, and the first parenthetical's content.
+fn split_parenthetical(text: &str) -> (String, Option<&str>) {
+    let mut outside = String::with_capacity(text.len());
+    let mut alias = None;
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        outside.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(')') {
+            Some(close) => {
+                alias.get_or_insert(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    outside.push_str(rest);
+    (outside, alias)
+}
+
+/// The last word that is no part of a pack size ("Atta 5 kg" → "atta").
+fn last_word(words: &[String]) -> Option<String> {
+    words
+        .iter()
+        .rev()
+        .find(|w| {
+            !w.starts_with(|c: char| c.is_ascii_digit())
+                && unit_alias(w).is_none()
+                && !matches!(w.as_str(), "x" | "pack" | "of")
+        })
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_head;
+
+    #[test]
+    fn the_head_is_what_the_product_is() {
+        assert_eq!(title_head("Haldiram's Aloo Bhujia 200 g"), "bhujia");
+        assert_eq!(title_head("Tomato - Hybrid, Organically Grown"), "tomato");
+        assert_eq!(title_head("Kirana Fresh Potato (Aloo) 1 kg"), "potato aloo");
+        assert_eq!(title_head("Tata Sampann Toor Dal / Arhar Dal 1 kg"), "dal");
+        assert_eq!(title_head("Atta/Godihittu"), "atta godihittu");
+        assert_eq!(title_head("Mamaearth Onion Shampoo"), "shampoo");
+        assert_eq!(title_head("किराना फ्रेश आलू 1 किलो"), "आलू");
+        assert_eq!(
+            title_head("Pepsodent Germicheck Toothpaste 100 g (Pack of 3)"),
+            "toothpaste"
+        );
+    }
+
+    #[test]
+    fn odd_titles_give_an_empty_or_partial_head() {
+        assert_eq!(title_head(""), "");
+        assert_eq!(title_head("500 g"), "");
+        assert_eq!(title_head("(unclosed"), "");
+        assert_eq!(title_head("Salt ("), "salt");
+    }
+}
