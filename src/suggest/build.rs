@@ -108,6 +108,11 @@ pub fn title_stem(title: &str) -> &str {
         }
         end -= 1;
     }
+    // A pack size starts with a number ("500 g", "4 x 125 g"); a unit word before it is part
+    // of the name: "Parle G 250 g", "Parle G".
+    while end < words.len() && !words[end].1.chars().any(char::is_numeric) {
+        end += 1;
+    }
     match words.get(end.wrapping_sub(1)) {
         Some(&(start, last)) => title[..start + last.len()]
             .trim_end_matches(|c: char| c == '-' || c == ',' || c == '(' || c.is_whitespace()),
@@ -260,6 +265,9 @@ mod tests {
         );
         assert_eq!(title_stem("अमूल मक्खन 500 ग्राम"), "अमूल मक्खन");
         assert_eq!(title_stem("Tata Salt"), "Tata Salt");
-        assert_eq!(title_stem("500 g"), "500");
+        assert_eq!(title_stem("Parle G"), "Parle G");
+        assert_eq!(title_stem("Parle G 250 g"), "Parle G");
+        assert_eq!(title_stem("500 g"), "500 g");
+        assert_eq!(title_stem("तूर दाल १ किलो"), "तूर दाल");
     }
 }
