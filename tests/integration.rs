@@ -19,3 +19,5 @@ mod quality;
 mod search;
 #[path = "integration/suggest.rs"]
 mod suggest;
+#[path = "integration/upgrade.rs"]
+mod upgrade;

@@ -200,6 +200,26 @@ pub fn build_suggester(generation: &CatalogGeneration) -> crate::error::Result<A
     Ok(Arc::new(crate::suggest::build(&products)?))
 }
 
+/// A live generation that does not open under this version's schema is rebuilt from the
+/// products it stores; any other failure stands.
+fn upgrade_outdated(
+    name: &str,
+    catalog_dir: &std::path::Path,
+    err: Error,
+) -> Result<Option<CatalogGeneration>> {
+    let Some(number) = CatalogGeneration::current_number(catalog_dir)? else {
+        return Err(err);
+    };
+    tracing::warn!(catalog = %name, %err, "live generation does not open; rebuilding it from its stored products");
+    let generation = crate::index::upgrade::rebuild(catalog_dir, number).map_err(|rebuild| {
+        Error::internal(format!(
+            "{err}; rebuilding from stored products failed too: {rebuild}"
+        ))
+    })?;
+    tracing::info!(catalog = %name, generation = generation.number, "catalog rebuilt for this version");
+    Ok(Some(generation))
+}
+
 /// Name → catalog.
 pub struct Catalogs {
     dir: PathBuf,
@@ -222,7 +242,9 @@ impl Catalogs {
             if validate_catalog_name(&name).is_err() || !entry.path().is_dir() {
                 continue;
             }
-            match CatalogGeneration::open_current(&entry.path()) {
+            match CatalogGeneration::open_current(&entry.path())
+                .or_else(|err| upgrade_outdated(&name, &entry.path(), err))
+            {
                 Ok(Some(generation)) => {
                     tracing::info!(catalog = %name, generation = generation.number, docs = generation.snapshot().documents(), "catalog loaded");
                     let suggester = match build_suggester(&generation) {

@@ -151,12 +151,8 @@ impl CatalogGeneration {
     /// (half-built generations from a crash, replaced generations). `None` when the catalog has
     /// no published generation.
     pub fn open_current(catalog_dir: &Path) -> Result<Option<CatalogGeneration>> {
-        let number = match std::fs::read_to_string(catalog_dir.join(CURRENT)) {
-            Ok(text) => text.trim().parse::<u64>().map_err(|_| {
-                Error::internal(format!("{}: CURRENT holds {text:?}", catalog_dir.display()))
-            })?,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err.into()),
+        let Some(number) = Self::current_number(catalog_dir)? else {
+            return Ok(None);
         };
         let live = Self::dir_name(number);
         for entry in std::fs::read_dir(catalog_dir)?.flatten() {
@@ -168,6 +164,17 @@ impl CatalogGeneration {
             }
         }
         Self::open(&catalog_dir.join(live), number).map(Some)
+    }
+
+    /// The number of the catalog's live generation, if it has one.
+    pub fn current_number(catalog_dir: &Path) -> Result<Option<u64>> {
+        match std::fs::read_to_string(catalog_dir.join(CURRENT)) {
+            Ok(text) => text.trim().parse::<u64>().map(Some).map_err(|_| {
+                Error::internal(format!("{}: CURRENT holds {text:?}", catalog_dir.display()))
+            }),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// Number the next generation of a catalog should take.

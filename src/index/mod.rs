@@ -12,6 +12,7 @@
 mod generation;
 mod head;
 mod schema;
+pub mod upgrade;
 mod words;
 mod writer;
 

@@ -185,23 +185,29 @@ impl CatalogGeneration {
 impl CatalogGeneration {
     /// Every live product of the generation, read from the stored documents.
     pub fn products(&self) -> Result<Vec<Product>> {
-        use tantivy::schema::document::Value;
-        let snapshot = self.snapshot();
-        let stored = self.fields().stored;
-        let mut out = Vec::with_capacity(snapshot.documents() as usize);
-        for segment in snapshot.searcher.segment_readers() {
-            let store = segment.get_store_reader(64)?;
-            let alive = segment.alive_bitset();
-            for doc in 0..segment.max_doc() {
-                if alive.is_some_and(|bits| !bits.is_alive(doc)) {
-                    continue;
-                }
-                let document: TantivyDocument = store.get(doc)?;
-                if let Some(json) = document.get_first(stored).and_then(|v| v.as_str()) {
-                    out.push(serde_json::from_str(json)?);
-                }
+        stored_products_in(&self.snapshot().searcher, self.fields().stored)
+    }
+}
+
+/// Every live product a searcher sees, read from the stored JSON in `stored`.
+pub(super) fn stored_products_in(
+    searcher: &tantivy::Searcher,
+    stored: tantivy::schema::Field,
+) -> Result<Vec<Product>> {
+    use tantivy::schema::document::Value;
+    let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(64)?;
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                continue;
+            }
+            let document: TantivyDocument = store.get(doc)?;
+            if let Some(json) = document.get_first(stored).and_then(|v| v.as_str()) {
+                out.push(serde_json::from_str(json)?);
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
