@@ -49,8 +49,8 @@ pub fn rebuild(catalog_dir: &Path, number: u64) -> Result<CatalogGeneration> {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::doc;
     use tantivy::schema::{Schema, STORED, STRING};
+    use tantivy::{doc, TantivyDocument};
 
     use super::*;
 
