@@ -110,6 +110,12 @@ fn number_word(token: &str) -> Option<f64> {
     })
 }
 
+/// Whether an analyzed word belongs to a pack size: a number, the "x" of a multipack, or a
+/// unit. Suggestions drop such words; head words skip them.
+pub fn is_size_word(token: &str) -> bool {
+    token.starts_with(|c: char| c.is_ascii_digit()) || token == "x" || unit_alias(token).is_some()
+}
+
 /// Unit words and their base unit and factor, as they appear after analysis (lowercase,
 /// plural-folded, nukta-free).
 pub fn unit_alias(token: &str) -> Option<(Unit, f64)> {

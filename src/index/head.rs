@@ -7,7 +7,7 @@
 //! noun phrases with the head last, "X - qualifier" and "X / Y" forms, a Hindi alias in
 //! parentheses), and no crate parses product titles.
 
-use crate::analysis::{self, quantity::unit_alias};
+use crate::analysis::{self, quantity::is_size_word};
 
 /// Most words a parenthetical may have to count as the head's alias.
 const MAX_ALIAS_WORDS: usize = 2;
@@ -64,11 +64,7 @@ fn last_word(words: &[String]) -> Option<String> {
     words
         .iter()
         .rev()
-        .find(|w| {
-            !w.starts_with(|c: char| c.is_ascii_digit())
-                && unit_alias(w).is_none()
-                && !matches!(w.as_str(), "x" | "pack" | "of")
-        })
+        .find(|w| !is_size_word(w) && !matches!(w.as_str(), "pack" | "of"))
         .cloned()
 }
 

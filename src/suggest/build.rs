@@ -10,6 +10,7 @@ use fst::Map;
 use super::{
     Entry, Suggester, SuggestionKind, MAX_PER_KEY, PHONETIC_SPACE, SHORT_PREFIX_CHARS, TEXT_SPACE,
 };
+use crate::analysis::quantity::is_size_word;
 use crate::analysis::{self, phonetic};
 use crate::catalog::Product;
 use crate::error::{Error, Result};
@@ -84,13 +85,6 @@ fn product_weight(product: &Product) -> f32 {
     } else {
         0.1 * base
     }
-}
-
-/// Whether an analyzed word belongs to a pack size: a number, "x" or a unit.
-pub fn is_size_word(token: &str) -> bool {
-    token.starts_with(|c: char| c.is_ascii_digit())
-        || token == "x"
-        || analysis::quantity::unit_alias(token).is_some()
 }
 
 /// A title without its trailing pack size: "Amul Butter 500 g" → "Amul Butter".

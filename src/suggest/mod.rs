@@ -135,7 +135,7 @@ impl Suggester {
         let mut typing_a_word = cut.chars().last().is_some_and(|c| !c.is_whitespace());
         // Completions carry no pack sizes: "amul butter 500g" completes like "amul butter".
         let before = tokens.len();
-        tokens.retain(|t| !build::is_size_word(t));
+        tokens.retain(|t| !analysis::quantity::is_size_word(t));
         if tokens.len() < before && !tokens.is_empty() {
             typing_a_word = false;
         }
