@@ -230,6 +230,22 @@ mod tests {
     }
 
     #[test]
+    fn the_builtin_lexicon_takes_the_longest_term() {
+        let synonyms = Synonyms::builtin();
+        let query = tokens("sarson tel 1 litre aur aloo");
+        let mustard_oil = synonyms.lookup(&query, 0).unwrap();
+        assert_eq!(mustard_oil.len, 2);
+        assert!(mustard_oil
+            .alternatives
+            .contains(&&tokens("mustard oil")[..]));
+        let potato = synonyms.lookup(&query, 5).unwrap();
+        assert_eq!(potato.len, 1);
+        assert!(potato.alternatives.contains(&&tokens("potato")[..]));
+        let mirch = synonyms.lookup(&tokens("hari mirch"), 1).unwrap();
+        assert_eq!(mirch.len, 1);
+    }
+
+    #[test]
     fn groups_of_one_distinct_term_are_ignored() {
         let mut synonyms = Synonyms::default();
         synonyms.add_group(vec![tokens("Milk"), tokens("milk")]);

@@ -5,7 +5,6 @@
 //! cross-checked once, on first use; a unit test guarantees that the committed files parse.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::tokens;
@@ -114,15 +113,6 @@ pub struct Concept {
     pub terms: Vec<String>,
 }
 
-/// Where a concept term was found in a token sequence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConceptSpan {
-    /// Index into [`Lexicon::concepts`].
-    pub concept: usize,
-    /// The tokens the term covers.
-    pub tokens: Range<usize>,
-}
-
 /// The parsed lexicon. Use [`Lexicon::builtin`]; [`Lexicon::parse`] is for tools and tests.
 #[derive(Debug)]
 pub struct Lexicon {
@@ -131,8 +121,6 @@ pub struct Lexicon {
     concept_keys: Vec<Vec<Vec<String>>>,
     /// Analyzed key of every term → its concept.
     concept_by_key: HashMap<Vec<String>, usize>,
-    /// Tokens in the longest key, to bound [`Lexicon::concept_at`].
-    longest_key: usize,
     fillers: Vec<String>,
     units: Vec<UnitAlias>,
     price_phrases: Vec<PricePhrase>,
@@ -158,7 +146,6 @@ impl Lexicon {
             concepts: Vec::new(),
             concept_keys: Vec::new(),
             concept_by_key: HashMap::new(),
-            longest_key: 0,
             fillers: fillers.iter().map(|(_, f, _)| f.clone()).collect(),
             units: parse_units(files.units)?,
             price_phrases: parse_prices(files.prices)?,
@@ -217,36 +204,6 @@ impl Lexicon {
     /// (`["atta"]`, `["wheat", "flour"]`). A term belongs to at most one concept.
     pub fn concept_of(&self, term: &[String]) -> Option<usize> {
         self.concept_by_key.get(term).copied()
-    }
-
-    /// The longest concept term that starts at `tokens[at]`. `tokens` are analyzed and
-    /// filler-free, as `ParsedQuery::terms` are.
-    pub fn concept_at(&self, tokens: &[String], at: usize) -> Option<ConceptSpan> {
-        let longest = self.longest_key.min(tokens.len().saturating_sub(at));
-        (1..=longest).rev().find_map(|len| {
-            let concept = self.concept_of(&tokens[at..at + len])?;
-            Some(ConceptSpan {
-                concept,
-                tokens: at..at + len,
-            })
-        })
-    }
-
-    /// The concept terms in `tokens`, read left to right, each the longest one starting
-    /// there, never overlapping: "sarson tel aur aloo" → mustard oil (0..2), potato (3..4).
-    pub fn concept_spans(&self, tokens: &[String]) -> Vec<ConceptSpan> {
-        let mut spans = Vec::new();
-        let mut at = 0;
-        while at < tokens.len() {
-            match self.concept_at(tokens, at) {
-                Some(span) => {
-                    at = span.tokens.end;
-                    spans.push(span);
-                }
-                None => at += 1,
-            }
-        }
-        spans
     }
 
     fn read_synonyms(&mut self, text: &str, checks: &mut TermChecks) -> Result<(), LexiconError> {
@@ -309,7 +266,6 @@ impl Lexicon {
                 }
                 Some(_) => {} // another spelling that reads the same: "curds" after "curd"
                 None => {
-                    self.longest_key = self.longest_key.max(key.len());
                     self.concept_by_key.insert(key.clone(), index);
                     keys.push(key);
                 }
@@ -510,23 +466,6 @@ mod tests {
             assert!(concept(broad).is_some() && concept(narrow).is_some());
             assert_ne!(concept(broad), concept(narrow), "{broad} / {narrow}");
         }
-    }
-
-    #[test]
-    fn concept_spans_take_the_longest_term() {
-        let lexicon = builtin();
-        let spans = lexicon.concept_spans(&tokens("sarson tel 1 litre aur aloo"));
-        let ids: Vec<(&str, Range<usize>)> = spans
-            .iter()
-            .map(|s| (lexicon.concepts()[s.concept].id.as_str(), s.tokens.clone()))
-            .collect();
-        assert_eq!(ids, [("mustard-oil", 0..2), ("potato", 5..6)]);
-        assert_eq!(
-            lexicon
-                .concept_at(&tokens("hari mirch"), 1)
-                .map(|s| s.tokens),
-            Some(1..2)
-        );
     }
 
     #[test]
