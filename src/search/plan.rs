@@ -307,7 +307,7 @@ fn useful_synonyms<'a>(alternatives: &[&'a [String]], own: &[String]) -> Vec<&'a
 
 /// Whether words are written in Latin letters (as opposed to an Indic script).
 fn is_latin(words: &[String]) -> bool {
-    words.iter().all(|w| w.is_ascii())
+    words.iter().all(|w| Script::of(w) == Script::Latin)
 }
 
 /// A synonym: every one of its words, as written, in the fields that hold it; `None` when the
