@@ -156,16 +156,86 @@ pub struct Product {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_group_id: Option<String>,
     /// `custom_label_0` .. `custom_label_4`, by number.
-    #[serde(default, flatten, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        flatten,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "flat_keys::custom_labels"
+    )]
     pub custom_labels: BTreeMap<String, String>,
     /// Higher sells more; used as a bounded tie-breaker and for best sellers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub popularity: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
-    /// Translated titles by language code: `title_hi` arrives as `titles["hi"]`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Translated titles by language code: `title_hi` arrives as `titles["hi"]` and is
+    /// written back as `title_hi`, so a product read from the API can be sent again unchanged.
+    #[serde(
+        default,
+        flatten,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "flat_keys::titles"
+    )]
     pub titles: BTreeMap<String, String>,
+}
+
+/// The product's open-ended keys (`custom_label_N`, `title_<lang>`), which serde hands every
+/// flattened field whole: each keeps its own.
+mod flat_keys {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+
+    pub fn custom_labels<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, String>, D::Error> {
+        let rest = BTreeMap::<String, Value>::deserialize(deserializer)?;
+        Ok(rest
+            .into_iter()
+            .filter(|(key, _)| key.starts_with("custom_label_"))
+            .filter_map(|(key, value)| Some((key, value.as_str()?.to_string())))
+            .collect())
+    }
+
+    pub mod titles {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            titles: &BTreeMap<String, String>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(
+                titles
+                    .iter()
+                    .map(|(lang, title)| (format!("title_{lang}"), title)),
+            )
+        }
+
+        /// Reads `title_<lang>` keys, and the `titles` map products were stored with before.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<BTreeMap<String, String>, D::Error> {
+            let rest = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            let mut titles = BTreeMap::new();
+            for (key, value) in rest {
+                match (key.strip_prefix("title_"), value) {
+                    (Some(lang), Value::String(title)) => {
+                        titles.insert(lang.to_string(), title);
+                    }
+                    (None, Value::Object(stored)) if key == "titles" => {
+                        for (lang, title) in stored {
+                            if let Value::String(title) = title {
+                                titles.insert(lang, title);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(titles)
+        }
+    }
 }
 
 impl Product {
@@ -216,5 +286,32 @@ mod tests {
         );
         assert_eq!(Availability::parse("maybe"), None);
         assert!(!Availability::OutOfStock.is_orderable());
+    }
+
+    #[test]
+    fn translations_and_labels_travel_under_their_feed_names() {
+        let mut product = Product {
+            id: "atta-5".into(),
+            title: "Aashirvaad Atta 5 kg".into(),
+            ..Product::default()
+        };
+        product.titles.insert("hi".into(), "आशीर्वाद आटा".into());
+        product
+            .custom_labels
+            .insert("custom_label_0".into(), "staples".into());
+        let json: serde_json::Value = serde_json::to_value(&product).unwrap();
+        assert_eq!(json["title_hi"], "आशीर्वाद आटा");
+        assert_eq!(json["custom_label_0"], "staples");
+        assert!(json.get("titles").is_none());
+        let back: Product = serde_json::from_value(json).unwrap();
+        assert_eq!(back, product);
+    }
+
+    #[test]
+    fn products_stored_with_a_titles_map_still_read() {
+        let stored = r#"{"id":"a","title":"Atta","availability":"in stock","titles":{"hi":"आटा"}}"#;
+        let product: Product = serde_json::from_str(stored).unwrap();
+        assert_eq!(product.titles["hi"], "आटा");
+        assert!(product.custom_labels.is_empty());
     }
 }
