@@ -4,8 +4,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use tantivy::directory::MmapDirectory;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
+use tantivy::schema::{Field, FieldType};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
+use super::facts::DocTable;
 use super::{schema, write_atomically, Fields, WordDictionary};
 use crate::analysis::register_analyzers;
 use crate::error::{Error, Result};
@@ -22,10 +25,11 @@ pub struct Snapshot {
     pub fields: Fields,
     /// When the catalog last changed (RFC 3339).
     pub updated_at: String,
-    /// Popularity assumed for products that carry none: the catalog's median.
-    pub neutral_popularity: f64,
-    /// Every document's product id, by segment and doc id.
-    ids: Vec<Vec<Box<str>>>,
+    /// Ids and ranking inputs of every document.
+    pub docs: DocTable,
+    /// BM25 of each indexed text field, by field id, for a word in no document: a term's
+    /// weight is this one scaled by its idf.
+    bm25: Vec<Option<Bm25Weight>>,
     /// The unfiltered best sellers with their scores, computed by the first browse that
     /// needs them (the search module decides what is in it).
     pub best_sellers: OnceLock<Vec<(f32, DocAddress)>>,
@@ -39,10 +43,12 @@ impl Snapshot {
 
     /// The product id of a document.
     pub fn id(&self, address: DocAddress) -> &str {
-        self.ids
-            .get(address.segment_ord as usize)
-            .and_then(|ids| ids.get(address.doc_id as usize))
-            .map_or("", |id| id)
+        self.docs.id(address)
+    }
+
+    /// BM25 of a text field for a word in no document (`None` for other fields).
+    pub fn bm25(&self, field: Field) -> Option<&Bm25Weight> {
+        self.bm25.get(field.field_id() as usize)?.as_ref()
     }
 }
 
@@ -204,67 +210,35 @@ fn build_snapshot(index: &Index, reader: &IndexReader, fields: Fields) -> Result
     let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
     let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
     let updated_at = index.load_metas()?.payload.unwrap_or_default();
-    let neutral_popularity = median_popularity(&searcher);
-    let ids = id_table(&searcher)?;
+    let docs = DocTable::build(&searcher)?;
+    let bm25 = text_field_bm25(&searcher)?;
     Ok(Snapshot {
         searcher,
         words,
         fields,
         updated_at,
-        neutral_popularity,
-        ids,
+        docs,
+        bm25,
         best_sellers: OnceLock::new(),
     })
 }
 
-/// Every document's product id, by segment and doc id. Looking an id up in the id column's
-/// dictionary costs a block decompression per hit; this table, built once per snapshot
-/// (about 30 bytes a product), makes it an index.
-fn id_table(searcher: &Searcher) -> Result<Vec<Vec<Box<str>>>> {
-    let mut table = Vec::with_capacity(searcher.segment_readers().len());
-    for segment in searcher.segment_readers() {
-        let mut ids: Vec<Box<str>> = vec![Box::default(); segment.max_doc() as usize];
-        if let Some(column) = segment.fast_fields().str("id")? {
-            let mut terms: Vec<Box<str>> = Vec::with_capacity(column.num_terms());
-            let mut stream = column.dictionary().stream()?;
-            while stream.advance() {
-                terms.push(String::from_utf8_lossy(stream.key()).into());
+/// BM25 of every indexed text field, by field id, for a word in no document.
+fn text_field_bm25(searcher: &Searcher) -> Result<Vec<Option<Bm25Weight>>> {
+    let documents = searcher.total_num_docs()?.max(1);
+    let mut out = Vec::new();
+    for (field, entry) in searcher.schema().fields() {
+        let weight = match entry.field_type() {
+            FieldType::Str(options) if options.get_indexing_options().is_some() => {
+                let tokens = searcher.total_num_tokens(field)?;
+                let average = tokens as f32 / documents as f32;
+                Some(Bm25Weight::for_one_term_without_explain(
+                    0, documents, average,
+                ))
             }
-            for (doc, slot) in ids.iter_mut().enumerate() {
-                if let Some(term) = column
-                    .term_ords(doc as u32)
-                    .next()
-                    .and_then(|ord| terms.get(ord as usize))
-                {
-                    *slot = term.clone();
-                }
-            }
-        }
-        table.push(ids);
-    }
-    Ok(table)
-}
-
-/// The median popularity of the products that have one: what a product without a figure (a
-/// new item, loose produce) is ranked as, rather than as the least popular of all.
-fn median_popularity(searcher: &Searcher) -> f64 {
-    let mut values: Vec<f64> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let Ok(column) = segment.fast_fields().f64("popularity") else {
-            continue;
+            _ => None,
         };
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                values.extend(column.first(doc));
-            }
-        }
+        out.push(weight);
     }
-    if values.is_empty() {
-        return 0.0;
-    }
-    let middle = values.len() / 2;
-    *values
-        .select_nth_unstable_by(middle, |a, b| a.total_cmp(b))
-        .1
+    Ok(out)
 }

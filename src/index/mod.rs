@@ -9,6 +9,7 @@
 //! catalogs/<name>/gen-000008.tmp/  a generation being built; discarded if found at start
 //! ```
 
+mod facts;
 mod generation;
 mod head;
 mod schema;
@@ -16,6 +17,7 @@ pub mod upgrade;
 mod words;
 mod writer;
 
+pub use facts::{DocFacts, DocTable};
 pub use generation::{CatalogGeneration, Snapshot};
 pub use schema::{
     brand_key, build_schema, exact_key, id_sort_key, product_quantity, weighted_text_fields, Fields,

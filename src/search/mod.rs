@@ -2,13 +2,13 @@
 //! each word is expanded once through the catalog's word dictionary (exact, prefix, typo),
 //! every field searches those candidates, filters apply, and [`rank`] orders the matches.
 
+mod execute;
 mod plan;
 mod rank;
 
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::DocAddress;
 
 use crate::analysis::synonyms::Synonyms;
@@ -164,15 +164,15 @@ pub fn search(
     };
     let (mut total, mut top) = match cached {
         Some(found) => found,
-        None => match plan::text_query(snapshot, &parsed, synonyms, false, &filters) {
-            Some(query) => run(snapshot, &*query, &parsed, request, want)?,
+        None => match plan::text_query(snapshot, &parsed, synonyms, false) {
+            Some(matching) => run(snapshot, &matching, &filters, &parsed, request, want)?,
             None => (0, Vec::new()),
         },
     };
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
-        if let Some(query) = plan::text_query(snapshot, &parsed, synonyms, true, &filters) {
-            (total, top) = run(snapshot, &*query, &parsed, request, want)?;
+        if let Some(matching) = plan::text_query(snapshot, &parsed, synonyms, true) {
+            (total, top) = run(snapshot, &matching, &filters, &parsed, request, want)?;
         }
     }
     let hits = top
@@ -224,23 +224,18 @@ fn best_sellers(snapshot: &Snapshot, want: usize) -> Result<Option<Ranked>> {
     let cached = match snapshot.best_sellers.get() {
         Some(cached) => cached,
         None => {
-            let ranker =
-                rank::Ranker::new(Sort::Popularity, None, false, snapshot.neutral_popularity);
-            let collector =
-                TopDocs::with_limit(BEST_SELLERS + 8).tweak_score(ranker.into_sort_key_fn());
-            let top: Vec<(rank::RankKey, DocAddress)> = snapshot
-                .searcher
-                .search(&tantivy::query::AllQuery, &collector)?;
-            let mut hits: Vec<(rank::RankKey, DocAddress)> = top;
-            hits.sort_by(|(a, a_doc), (b, b_doc)| {
-                rank::compare(a, b).then_with(|| snapshot.id(*a_doc).cmp(snapshot.id(*b_doc)))
-            });
-            let ranked = hits
+            let ranker = rank::Ranker::new(Sort::Popularity, None, false);
+            let ranked = ranked(
+                snapshot,
+                &execute::Matching::Everything,
+                &plan::Filters::none(),
+                &ranker,
+            )?;
+            let top = rank::best(ranked, BEST_SELLERS)
                 .into_iter()
-                .take(BEST_SELLERS)
                 .map(|(key, doc)| (key.score, doc))
                 .collect();
-            snapshot.best_sellers.get_or_init(|| ranked)
+            snapshot.best_sellers.get_or_init(|| top)
         }
     };
     let top = cached
@@ -251,30 +246,35 @@ fn best_sellers(snapshot: &Snapshot, want: usize) -> Result<Option<Ranked>> {
     Ok(Some((total, top)))
 }
 
-/// Collects the total and the top `want` hits with their ids, ties broken by id.
+/// Every match with its sort key.
+fn ranked(
+    snapshot: &Snapshot,
+    matching: &execute::Matching,
+    filters: &plan::Filters,
+    ranker: &rank::Ranker,
+) -> Result<Vec<(rank::RankKey, DocAddress)>> {
+    let mut hits = Vec::new();
+    execute::run(snapshot, matching, filters, |address, facts, score| {
+        hits.push((ranker.key(facts, score), address));
+    })?;
+    Ok(hits)
+}
+
+/// The total number of matches and the top `want` hits with their ids, best first.
 fn run(
     snapshot: &Snapshot,
-    query: &dyn tantivy::query::Query,
+    matching: &execute::Matching,
+    filters: &plan::Filters,
     parsed: &ParsedQuery,
     request: &SearchRequest,
     want: usize,
 ) -> Result<Ranked> {
-    let ranker = rank::Ranker::new(
-        request.sort,
-        parsed.quantity,
-        !parsed.is_browse(),
-        snapshot.neutral_popularity,
-    );
-    // A few extra hits so ties on the last place can be ordered by the full id.
-    let collector = TopDocs::with_limit(want + 8).tweak_score(ranker.into_sort_key_fn());
-    let (total, top): (usize, Vec<(rank::RankKey, DocAddress)>) =
-        snapshot.searcher.search(query, &(Count, collector))?;
-    let mut hits = rank::with_ids(snapshot, top);
-    hits.sort_by(|(a, a_id), (b, b_id)| rank::compare(a, b).then_with(|| a_id.cmp(b_id)));
-    let ranked = hits
+    let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse());
+    let hits = ranked(snapshot, matching, filters, &ranker)?;
+    let total = hits.len() as u64;
+    let top = rank::best(hits, want)
         .into_iter()
-        .take(want)
-        .map(|(key, id)| (key.score, id))
+        .map(|(key, doc)| (key.score, snapshot.id(doc).to_string()))
         .collect();
-    Ok((total as u64, ranked))
+    Ok((total, top))
 }

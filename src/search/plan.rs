@@ -5,15 +5,9 @@
 //! candidates, its phonetic key and its synonyms; every slot must match, unless the search is
 //! relaxed, where more matched slots rank higher.
 
-use std::ops::Bound;
-
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
-    RangeQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::execute::{Matching, Node};
 use super::SearchRequest;
 use crate::analysis::phonetic::phonetic_key;
 use crate::analysis::phonetic_filter::Script;
@@ -57,6 +51,17 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// No filter at all.
+    pub fn none() -> Filters {
+        Filters {
+            in_stock: false,
+            brands: Vec::new(),
+            categories: Vec::new(),
+            price_min: None,
+            price_max: None,
+        }
+    }
+
     /// Whether no filter applies.
     pub fn is_empty(&self) -> bool {
         !self.in_stock
@@ -80,38 +85,6 @@ impl Filters {
             price_max: stricter(request.price_max, parsed.price_max, f64::min),
         }
     }
-
-    fn clauses(&self, snapshot: &Snapshot) -> Vec<(Occur, Box<dyn Query>)> {
-        let fields = snapshot.fields;
-        let mut out: Vec<Box<dyn Query>> = Vec::new();
-        if self.in_stock {
-            out.push(term_query(Term::from_field_u64(fields.orderable, 1)));
-        }
-        if !self.brands.is_empty() {
-            out.push(any_of(fields.brand_exact, &self.brands));
-        }
-        if !self.categories.is_empty() {
-            out.push(any_of(fields.category_exact, &self.categories));
-        }
-        if self.price_min.is_some() || self.price_max.is_some() {
-            let bound = |value: Option<f64>| match value {
-                Some(v) => Bound::Included(Term::from_field_f64(fields.price, v)),
-                None => Bound::Unbounded,
-            };
-            out.push(Box::new(RangeQuery::new(
-                bound(self.price_min),
-                bound(self.price_max),
-            )));
-        }
-        out.into_iter()
-            .map(|q| {
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-                )
-            })
-            .collect()
-    }
 }
 
 /// A category filter's key: levels normalized, joined by `" > "`.
@@ -122,18 +95,6 @@ fn category_key(category: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" > ")
-}
-
-fn term_query(term: Term) -> Box<dyn Query> {
-    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
-}
-
-fn any_of(field: Field, values: &[String]) -> Box<dyn Query> {
-    let clauses = values
-        .iter()
-        .map(|v| (Occur::Should, term_query(Term::from_field_text(field, v))))
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// A run of query terms searched as one unit: a word, or the words of a synonym term
@@ -182,63 +143,45 @@ pub fn spot_brand(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
     None
 }
 
-/// The whole query: one clause per slot, and filters. `None` when nothing can match: in a
-/// strict search, a slot that no product carries; in a relaxed one, no slot at all.
+/// The whole query: one clause per slot. `None` when nothing can match: in a strict search, a
+/// slot that no product carries; in a relaxed one, no slot at all.
 pub fn text_query(
     snapshot: &Snapshot,
     parsed: &ParsedQuery,
     synonyms: &Synonyms,
     relaxed: bool,
-    filters: &Filters,
-) -> Option<Box<dyn Query>> {
-    let mut clauses = filters.clauses(snapshot);
+) -> Option<Matching> {
     if parsed.is_browse() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-        return Some(Box::new(BooleanQuery::new(clauses)));
+        return Some(Matching::Everything);
     }
     let slots = slots(parsed, synonyms);
-    let words: Vec<Box<dyn Query>> = if relaxed {
-        slots
+    if relaxed {
+        let slots: Vec<Node> = slots
             .iter()
             .filter_map(|slot| slot_clause(snapshot, slot))
-            .collect()
+            .collect();
+        (!slots.is_empty()).then_some(Matching::Any {
+            slots,
+            per_match: COVERAGE_SCORE,
+        })
     } else {
-        slots
+        let slots = slots
             .iter()
             .map(|slot| slot_clause(snapshot, slot))
-            .collect::<Option<_>>()?
-    };
-    if words.is_empty() {
-        return None;
+            .collect::<Option<Vec<Node>>>()?;
+        Some(Matching::Every(slots))
     }
-    if relaxed {
-        let any_word = words
-            .into_iter()
-            .map(|word| {
-                let counted = Box::new(ConstScoreQuery::new(word.box_clone(), COVERAGE_SCORE));
-                let both: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, counted),
-                    (Occur::Should, word),
-                ]));
-                (Occur::Should, both)
-            })
-            .collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_word))));
-    } else {
-        clauses.extend(words.into_iter().map(|w| (Occur::Must, w)));
-    }
-    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// One slot: its own words (exact, prefix, typo), their phonetic key, and its synonyms, the
 /// best of them counting.
-fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
+fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Node> {
     // The slot's words and its synonyms in the same script: a title carrying both the word
     // and its synonym ("Jeera/Cumin Seeds") outranks one that carries the word in passing.
-    let mut same_script: Vec<Box<dyn Query>> = Vec::new();
+    let mut same_script: Vec<Node> = Vec::new();
     // Its phonetic key and its synonyms in other scripts, which a translated title matches
     // as well as the title does: they count only when they are the best match.
-    let mut elsewhere: Vec<Box<dyn Query>> = Vec::new();
+    let mut elsewhere: Vec<Node> = Vec::new();
     if let [term] = slot.terms {
         // A word the lexicon knows is no typo: its synonyms stand in for typo candidates.
         let typos = slot
@@ -255,14 +198,12 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
             elsewhere.extend(phonetic_clause(snapshot, term));
         }
     } else {
-        let all: Option<Vec<(Occur, Box<dyn Query>)>> = slot
+        let all: Option<Vec<Node>> = slot
             .terms
             .iter()
-            .map(|term| Some((Occur::Must, word_clause(snapshot, term, false, false)?)))
+            .map(|term| word_clause(snapshot, term, false, false))
             .collect();
-        if let Some(all) = all {
-            same_script.push(Box::new(BooleanQuery::new(all)));
-        }
+        same_script.extend(all.and_then(Node::all));
     }
     if let Some(matched) = &slot.synonyms {
         let quality = match matched.via {
@@ -280,16 +221,8 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Box<dyn Query>> {
             }
         }
     }
-    let own: Option<Box<dyn Query>> = match same_script.len() {
-        0 => None,
-        1 => same_script.pop(),
-        _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            same_script,
-            SYNONYM_TIE_BREAKER,
-        ))),
-    };
-    elsewhere.extend(own);
-    best_of(elsewhere)
+    elsewhere.extend(Node::best(same_script, SYNONYM_TIE_BREAKER));
+    Node::best(elsewhere, 0.0)
 }
 
 /// The synonyms worth searching, fewest words first, at most [`MAX_SYNONYMS`]: not those that
@@ -312,31 +245,31 @@ fn is_latin(words: &[String]) -> bool {
 
 /// A synonym: every one of its words, as written, in the fields that hold it; `None` when the
 /// catalog lacks one of them.
-fn exact_clause(snapshot: &Snapshot, words: &[String], quality: f32) -> Option<Box<dyn Query>> {
+fn exact_clause(snapshot: &Snapshot, words: &[String], quality: f32) -> Option<Node> {
     let docs = snapshot.searcher.num_docs().max(1);
     let fields = weighted_text_fields(&snapshot.fields);
     // A synonym of several words scores like one word: its parts share the weight.
     let share = quality / words.len() as f32;
-    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(words.len());
+    let mut parts: Vec<Node> = Vec::with_capacity(words.len());
     for word in words {
         let (doc_freq, mask) = snapshot.words.get(word)?;
         let weight = share / idf(doc_freq, docs);
         let mut by_field = FieldMatches::default();
         for (bit, (field, field_weight)) in fields.iter().enumerate() {
             if mask & (1 << bit) != 0 {
-                by_field.push(bit, scored_term(*field, word, field_weight * weight));
+                by_field.push(
+                    bit,
+                    Node::term(*field, word, field_weight * weight, doc_freq),
+                );
             }
         }
-        parts.push((Occur::Must, by_field.into_query()?));
+        parts.push(by_field.into_query()?);
     }
-    if parts.len() == 1 {
-        return parts.pop().map(|(_, q)| q);
-    }
-    Some(Box::new(BooleanQuery::new(parts)))
+    Node::all(parts)
 }
 
 /// The word's cross-script phonetic key in the phonetic field, when any product has it.
-fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Box<dyn Query>> {
+fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Node> {
     let key = phonetic_key(term)?;
     let fields = &snapshot.fields;
     // A Latin word asks the keys of Indic words (its cross-script matches); the keys of Latin
@@ -344,24 +277,24 @@ fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Box<dyn Query>> {
     // asks both.
     let latin_too = Script::of(term) == Script::Indic || snapshot.words.get(term).is_none();
     let docs = snapshot.searcher.num_docs().max(1);
-    let clauses: Vec<Box<dyn Query>> =
-        [(fields.phonetic, true), (fields.phonetic_latin, latin_too)]
-            .into_iter()
-            .filter(|&(_, wanted)| wanted)
-            .filter_map(|(field, _)| {
-                let doc_freq = snapshot
-                    .searcher
-                    .doc_freq(&Term::from_field_text(field, &key))
-                    .ok()
-                    .filter(|&n| n > 0)?;
-                Some(scored_term(
-                    field,
-                    &key,
-                    PHONETIC_WEIGHT * PHONETIC_QUALITY / idf(doc_freq, docs),
-                ))
-            })
-            .collect();
-    best_of(clauses)
+    let clauses: Vec<Node> = [(fields.phonetic, true), (fields.phonetic_latin, latin_too)]
+        .into_iter()
+        .filter(|&(_, wanted)| wanted)
+        .filter_map(|(field, _)| {
+            let doc_freq = snapshot
+                .searcher
+                .doc_freq(&Term::from_field_text(field, &key))
+                .ok()
+                .filter(|&n| n > 0)?;
+            Some(Node::term(
+                field,
+                &key,
+                PHONETIC_WEIGHT * PHONETIC_QUALITY / idf(doc_freq, docs),
+                doc_freq,
+            ))
+        })
+        .collect();
+    Node::best(clauses, 0.0)
 }
 
 /// How much a candidate's match counts relative to an exact one. The tiers lie far enough
@@ -384,12 +317,7 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
 }
 
 /// One query word: the best-scoring of its candidates over the fields they occur in.
-fn word_clause(
-    snapshot: &Snapshot,
-    term: &str,
-    as_prefix: bool,
-    typos: bool,
-) -> Option<Box<dyn Query>> {
+fn word_clause(snapshot: &Snapshot, term: &str, as_prefix: bool, typos: bool) -> Option<Node> {
     let docs = snapshot.searcher.num_docs().max(1);
     let fields = weighted_text_fields(&snapshot.fields);
     let candidates = snapshot.words.expand_with(term, as_prefix, typos);
@@ -400,7 +328,12 @@ fn word_clause(
             if candidate.fields & (1 << bit) != 0 {
                 by_field.push(
                     bit,
-                    scored_term(*field, &candidate.word, field_weight * weight),
+                    Node::term(
+                        *field,
+                        &candidate.word,
+                        field_weight * weight,
+                        candidate.doc_freq,
+                    ),
                 );
             }
         }
@@ -411,10 +344,11 @@ fn word_clause(
         let description = Term::from_field_text(snapshot.fields.description, term);
         let doc_freq = snapshot.searcher.doc_freq(&description).unwrap_or(0);
         if doc_freq > 0 && doc_freq * MAX_DESCRIPTION_SHARE < docs {
-            by_field.description = Some(scored_term(
+            by_field.description = Some(Node::term(
                 snapshot.fields.description,
                 term,
                 DESCRIPTION_WEIGHT / idf(doc_freq, docs),
+                doc_freq,
             ));
         }
     }
@@ -427,47 +361,23 @@ fn word_clause(
 #[derive(Default)]
 struct FieldMatches {
     /// Indexed like [`weighted_text_fields`]; 0 and 1 are the title and its translations.
-    fields: [Vec<Box<dyn Query>>; 6],
-    description: Option<Box<dyn Query>>,
+    fields: [Vec<Node>; 6],
+    description: Option<Node>,
 }
 
 impl FieldMatches {
-    fn push(&mut self, bit: usize, query: Box<dyn Query>) {
+    fn push(&mut self, bit: usize, query: Node) {
         self.fields[bit].push(query);
     }
 
-    fn into_query(self) -> Option<Box<dyn Query>> {
+    fn into_query(self) -> Option<Node> {
         let [title, title_alt, brand, keywords, category, head] = self.fields;
-        let name: Vec<Box<dyn Query>> = title.into_iter().chain(title_alt).collect();
-        let mut groups: Vec<Box<dyn Query>> = [name, brand, keywords, category, head]
+        let name: Vec<Node> = title.into_iter().chain(title_alt).collect();
+        let mut groups: Vec<Node> = [name, brand, keywords, category, head]
             .into_iter()
-            .filter_map(best_of)
+            .filter_map(|group| Node::best(group, 0.0))
             .collect();
         groups.extend(self.description);
-        match groups.len() {
-            0 => None,
-            1 => groups.pop(),
-            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                groups,
-                FIELD_TIE_BREAKER,
-            ))),
-        }
+        Node::best(groups, FIELD_TIE_BREAKER)
     }
-}
-
-/// The best-scoring of `queries`, or `None` when there are none.
-fn best_of(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
-    match queries.len() {
-        0 => None,
-        1 => queries.pop(),
-        _ => Some(Box::new(DisjunctionMaxQuery::new(queries))),
-    }
-}
-
-fn scored_term(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
-    let query = TermQuery::new(
-        Term::from_field_text(field, word),
-        IndexRecordOption::WithFreqs,
-    );
-    Box::new(BoostQuery::new(Box::new(query), boost))
 }

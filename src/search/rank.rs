@@ -4,14 +4,12 @@
 //! match the same number of words.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::{DocAddress, DocId, Score, SegmentReader};
 
 use super::plan::COVERAGE_SCORE;
-use crate::analysis::{Quantity, Unit};
-use crate::index::Snapshot;
+use crate::analysis::Quantity;
+use crate::index::DocFacts;
 
 /// Relevance buckets grow geometrically by this ratio: text scores within about this factor
 /// of each other are treated as equal, so popularity orders them. A ratio rather than a
@@ -50,8 +48,8 @@ pub struct RankKey {
     primary: f32,
     size_match: u8,
     secondary: f32,
-    /// `u64::MAX - id_sort_key`, so smaller ids rank first.
-    id_rev: u64,
+    /// `u32::MAX - id_rank`, so smaller ids rank first; no two products share it.
+    id_rev: u32,
     /// The text score shown to clients.
     pub score: f32,
 }
@@ -61,111 +59,126 @@ pub fn compare(a: &RankKey, b: &RankKey) -> Ordering {
     b.partial_cmp(a).unwrap_or(Ordering::Equal)
 }
 
-/// Computes [`RankKey`]s inside the collector from fast fields.
-#[derive(Clone)]
+/// Computes a hit's [`RankKey`] from its text score and the snapshot's facts about it.
+#[derive(Debug, Clone)]
 pub struct Ranker {
     sort: Sort,
     quantity: Option<Quantity>,
     has_text: bool,
-    /// Popularity of products that carry none.
-    neutral_popularity: f64,
-}
-
-struct SegmentColumns {
-    orderable: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
-    popularity: Option<tantivy::columnar::Column<f64>>,
-    id_sort: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
-    price: Option<tantivy::columnar::Column<f64>>,
-    size_value: Option<tantivy::columnar::Column<f64>>,
-    size_unit: Option<tantivy::columnar::Column<u64>>,
-}
-
-impl SegmentColumns {
-    fn open(segment: &SegmentReader) -> SegmentColumns {
-        let fast = segment.fast_fields();
-        let max_doc = segment.max_doc();
-        let u64_col = |name: &str| {
-            fast.u64(name)
-                .map(|c| c.first_or_default_col(0))
-                .unwrap_or_else(|_| {
-                    tantivy::columnar::Column::build_empty_column(max_doc).first_or_default_col(0)
-                })
-        };
-        SegmentColumns {
-            orderable: u64_col("orderable"),
-            id_sort: u64_col("id_sort"),
-            popularity: fast.f64("popularity").ok(),
-            price: fast.f64("price").ok(),
-            size_value: fast.f64("size_value").ok(),
-            size_unit: fast.u64("size_unit").ok(),
-        }
-    }
 }
 
 impl Ranker {
     /// A ranker for one search.
-    pub fn new(
-        sort: Sort,
-        quantity: Option<Quantity>,
-        has_text: bool,
-        neutral_popularity: f64,
-    ) -> Ranker {
+    pub fn new(sort: Sort, quantity: Option<Quantity>, has_text: bool) -> Ranker {
         Ranker {
             sort,
             quantity,
             has_text,
-            neutral_popularity,
         }
     }
 
-    /// The per-segment key function tantivy's `tweak_score` wants.
-    pub fn into_sort_key_fn(
-        self,
-    ) -> impl Fn(&SegmentReader) -> Box<dyn Fn(DocId, Score) -> RankKey> + Send + Sync + 'static
-    {
-        move |segment: &SegmentReader| {
-            let columns = SegmentColumns::open(segment);
-            let ranker = self.clone();
-            Box::new(move |doc: DocId, score: Score| ranker.key(&columns, doc, score))
-        }
-    }
-
-    fn key(&self, columns: &SegmentColumns, doc: DocId, score: Score) -> RankKey {
+    /// The hit's sort key.
+    pub fn key(&self, facts: &DocFacts, score: f32) -> RankKey {
         let coverage = (score / COVERAGE_SCORE) as u32;
         let text = score - coverage as f32 * COVERAGE_SCORE;
         let bucketed = (text.max(1e-3).ln() / RELEVANCE_BUCKET_RATIO.ln()).floor();
-        let popularity = columns
-            .popularity
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .unwrap_or(self.neutral_popularity) as f32;
-        let price = || columns.price.as_ref().and_then(|c| c.first(doc));
-        let size_match = self.quantity.is_some_and(|wanted| {
-            let value = columns.size_value.as_ref().and_then(|c| c.first(doc));
-            let unit = columns.size_unit.as_ref().and_then(|c| c.first(doc)).and_then(Unit::from_code);
-            matches!((value, unit), (Some(value), Some(unit)) if wanted.same_size(&Quantity { value, unit }))
-        });
+        let popularity = facts.popularity;
+        let size_match = match (self.quantity, facts.size) {
+            (Some(wanted), Some(size)) => wanted.same_size(&size),
+            _ => false,
+        };
+        let price = || facts.price.map(|p| p as f32);
         let (primary, secondary) = match self.sort {
             Sort::Relevance if self.has_text => (bucketed, popularity),
             Sort::Relevance | Sort::Popularity => (popularity, text),
-            Sort::PriceAsc => (price().map_or(f32::MIN, |p| -(p as f32)), text),
-            Sort::PriceDesc => (price().map_or(f32::MIN, |p| p as f32), text),
+            Sort::PriceAsc => (price().map_or(f32::MIN, |p| -p), text),
+            Sort::PriceDesc => (price().unwrap_or(f32::MIN), text),
         };
         RankKey {
             coverage,
-            orderable: columns.orderable.get_val(doc) as u8,
+            orderable: facts.orderable as u8,
             primary,
             size_match: size_match as u8,
             secondary,
-            id_rev: u64::MAX - columns.id_sort.get_val(doc),
+            id_rev: u32::MAX - facts.id_rank,
             score: if self.has_text { score } else { popularity },
         }
     }
 }
 
-/// Looks up the id of each collected hit.
-pub fn with_ids(snapshot: &Snapshot, top: Vec<(RankKey, DocAddress)>) -> Vec<(RankKey, String)> {
-    top.into_iter()
-        .map(|(key, address)| (key, snapshot.id(address).to_string()))
-        .collect()
+/// The best `want` of `hits`, best first.
+pub fn best<T>(mut hits: Vec<(RankKey, T)>, want: usize) -> Vec<(RankKey, T)> {
+    if want < hits.len() {
+        hits.select_nth_unstable_by(want, |(a, _), (b, _)| compare(a, b));
+        hits.truncate(want);
+    }
+    hits.sort_unstable_by(|(a, _), (b, _)| compare(a, b));
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Unit;
+
+    fn facts(id_rank: u32, popularity: f32) -> DocFacts {
+        DocFacts {
+            id_rank,
+            orderable: true,
+            popularity,
+            price: Some(100.0),
+            size: None,
+        }
+    }
+
+    #[test]
+    fn more_matched_words_beat_a_better_text_score() {
+        let ranker = Ranker::new(Sort::Relevance, None, true);
+        let two_words = ranker.key(&facts(1, 1.0), 2.0 * COVERAGE_SCORE + 0.5);
+        let one_word = ranker.key(&facts(2, 1.0), COVERAGE_SCORE + 9.0);
+        assert_eq!(compare(&two_words, &one_word), Ordering::Less);
+    }
+
+    #[test]
+    fn near_equal_matches_rank_by_popularity_then_id() {
+        let ranker = Ranker::new(Sort::Relevance, None, true);
+        let popular = ranker.key(&facts(9, 50.0), 4.0);
+        let rare = ranker.key(&facts(1, 5.0), 4.01);
+        assert_eq!(compare(&popular, &rare), Ordering::Less);
+        let first = ranker.key(&facts(1, 5.0), 4.0);
+        let second = ranker.key(&facts(2, 5.0), 4.0);
+        let ranked = best(vec![(second, "b"), (first, "a")], 2);
+        assert_eq!(
+            ranked.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn the_asked_size_ranks_first_among_equals() {
+        let wanted = Quantity {
+            value: 5000.0,
+            unit: Unit::Grams,
+        };
+        let ranker = Ranker::new(Sort::Relevance, Some(wanted), true);
+        let five_kg = DocFacts {
+            size: Some(wanted),
+            ..facts(2, 1.0)
+        };
+        let one_kg = DocFacts {
+            size: Some(Quantity {
+                value: 1000.0,
+                unit: Unit::Grams,
+            }),
+            ..facts(1, 1.0)
+        };
+        let ranked = best(
+            vec![
+                (ranker.key(&one_kg, 4.0), "1kg"),
+                (ranker.key(&five_kg, 4.0), "5kg"),
+            ],
+            1,
+        );
+        assert_eq!(ranked[0].1, "5kg");
+    }
 }

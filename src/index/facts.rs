@@ -1,0 +1,173 @@
+//! What ranking reads of every document, decoded once per snapshot into plain arrays: the
+//! product id and its place in id order, availability, popularity, price and pack size.
+//! Reading them from tantivy's columns per hit costs an optional-index lookup for every
+//! sparse column (popularity, price, size); a search touches thousands of hits, a snapshot is
+//! built once per change.
+
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, Searcher, SegmentReader};
+
+use crate::analysis::{Quantity, Unit};
+use crate::error::Result;
+
+/// One document's ranking inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DocFacts {
+    /// Position of the product id among all ids of the snapshot, in byte order: ties between
+    /// equally good hits break by it.
+    pub id_rank: u32,
+    /// Whether a shopper can order it now.
+    pub orderable: bool,
+    /// Popularity, or the catalog's median for products without one.
+    pub popularity: f32,
+    /// Effective price, when the product has one.
+    pub price: Option<f64>,
+    /// Pack size in base units, when the title or feed gave one.
+    pub size: Option<Quantity>,
+}
+
+/// Ids and facts of every document of a snapshot, by segment and doc id.
+pub struct DocTable {
+    ids: Vec<Vec<Box<str>>>,
+    facts: Vec<Vec<DocFacts>>,
+    /// Popularity assumed for products that carry none: the catalog's median.
+    pub neutral_popularity: f64,
+}
+
+impl DocTable {
+    /// Decodes the table from the searcher's segments.
+    pub fn build(searcher: &Searcher) -> Result<DocTable> {
+        let ids = id_table(searcher)?;
+        let neutral_popularity = median_popularity(searcher);
+        let ranks = id_ranks(&ids);
+        let facts = searcher
+            .segment_readers()
+            .iter()
+            .zip(ranks)
+            .map(|(segment, ranks)| segment_facts(segment, ranks, neutral_popularity))
+            .collect();
+        Ok(DocTable {
+            ids,
+            facts,
+            neutral_popularity,
+        })
+    }
+
+    /// The product id of a document ("" for an address outside the snapshot).
+    pub fn id(&self, address: DocAddress) -> &str {
+        self.ids
+            .get(address.segment_ord as usize)
+            .and_then(|ids| ids.get(address.doc_id as usize))
+            .map_or("", |id| id)
+    }
+
+    /// The facts of every document of segment `segment_ord`, by doc id.
+    pub fn segment(&self, segment_ord: usize) -> &[DocFacts] {
+        self.facts.get(segment_ord).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Every document's product id, by segment and doc id. Looking an id up in the id column's
+/// dictionary costs a block decompression per hit; this table (about 30 bytes a product)
+/// makes it an index.
+fn id_table(searcher: &Searcher) -> Result<Vec<Vec<Box<str>>>> {
+    let mut table = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let mut ids: Vec<Box<str>> = vec![Box::default(); segment.max_doc() as usize];
+        if let Some(column) = segment.fast_fields().str("id")? {
+            let mut terms: Vec<Box<str>> = Vec::with_capacity(column.num_terms());
+            let mut stream = column.dictionary().stream()?;
+            while stream.advance() {
+                terms.push(String::from_utf8_lossy(stream.key()).into());
+            }
+            for (doc, slot) in ids.iter_mut().enumerate() {
+                if let Some(term) = column
+                    .term_ords(doc as u32)
+                    .next()
+                    .and_then(|ord| terms.get(ord as usize))
+                {
+                    *slot = term.clone();
+                }
+            }
+        }
+        table.push(ids);
+    }
+    Ok(table)
+}
+
+/// Each document's place in the byte order of all ids, by segment and doc id.
+fn id_ranks(ids: &[Vec<Box<str>>]) -> Vec<Vec<u32>> {
+    let mut order: Vec<(&str, usize, usize)> = ids
+        .iter()
+        .enumerate()
+        .flat_map(|(segment, ids)| {
+            ids.iter()
+                .enumerate()
+                .map(move |(doc, id)| (&**id, segment, doc))
+        })
+        .collect();
+    order.sort_unstable();
+    let mut ranks: Vec<Vec<u32>> = ids.iter().map(|ids| vec![0; ids.len()]).collect();
+    for (rank, (_, segment, doc)) in order.into_iter().enumerate() {
+        ranks[segment][doc] = rank as u32;
+    }
+    ranks
+}
+
+fn segment_facts(segment: &SegmentReader, ranks: Vec<u32>, neutral: f64) -> Vec<DocFacts> {
+    let fast = segment.fast_fields();
+    let f64_column = |name: &str| fast.f64(name).ok();
+    let orderable = fast.u64("orderable").ok();
+    let size_unit = fast.u64("size_unit").ok();
+    let (popularity, price, size_value) = (
+        f64_column("popularity"),
+        f64_column("price"),
+        f64_column("size_value"),
+    );
+    let first = |column: &Option<Column<f64>>, doc: u32| column.as_ref().and_then(|c| c.first(doc));
+    ranks
+        .into_iter()
+        .enumerate()
+        .map(|(doc, id_rank)| {
+            let doc = doc as u32;
+            let unit = size_unit
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .and_then(Unit::from_code);
+            DocFacts {
+                id_rank,
+                orderable: orderable.as_ref().and_then(|c| c.first(doc)) == Some(1),
+                popularity: first(&popularity, doc).unwrap_or(neutral) as f32,
+                price: first(&price, doc),
+                size: match (first(&size_value, doc), unit) {
+                    (Some(value), Some(unit)) => Some(Quantity { value, unit }),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
+}
+
+/// The median popularity of the products that have one: what a product without a figure (a
+/// new item, loose produce) is ranked as, rather than as the least popular of all.
+fn median_popularity(searcher: &Searcher) -> f64 {
+    let mut values: Vec<f64> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Ok(column) = segment.fast_fields().f64("popularity") else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                values.extend(column.first(doc));
+            }
+        }
+    }
+    if values.is_empty() {
+        return 0.0;
+    }
+    let middle = values.len() / 2;
+    *values
+        .select_nth_unstable_by(middle, |a, b| a.total_cmp(b))
+        .1
+}
