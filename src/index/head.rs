@@ -37,6 +37,57 @@ pub fn title_head(title: &str) -> String {
     heads.join(" ")
 }
 
+/// The names a title gives the product, each analyzed and its words joined by spaces: the
+/// title without its brand, pack size and parentheses ("Amul Butter 500 g" → "butter"), each
+/// "/" alternative of its part before a qualifier ("Sugar/Sakkare - Castor" → "sugar",
+/// "sakkare") and a short alias in parentheses ("Onion (Pyaz)" → "pyaz"). A shopper who
+/// types one of them is asking for this product by name. The part before a qualifier is no
+/// name of its own: "Paneer - Chilli" and "Milk - Soya" are not what "paneer" and "milk" ask
+/// for.
+pub fn title_names(title: &str, brand: Option<&str>) -> Vec<String> {
+    let brand = brand.map(analysis::tokens).unwrap_or_default();
+    let (outside, alias) = split_parenthetical(title);
+    let main = outside
+        .split([',', '|', '–', '—'])
+        .next()
+        .unwrap_or(&outside)
+        .split(" - ")
+        .next()
+        .unwrap_or(&outside);
+    let mut texts: Vec<&str> = vec![&outside];
+    if main.contains('/') {
+        texts.extend(main.split('/'));
+    }
+    let mut names: Vec<String> = texts
+        .into_iter()
+        .map(|text| name_of(&analysis::tokens(text), &brand))
+        .collect();
+    if let Some(alias) = alias {
+        let words = analysis::tokens(alias);
+        if words.len() <= MAX_ALIAS_WORDS {
+            names.push(name_of(&words, &[]));
+        }
+    }
+    names.retain(|name| !name.is_empty());
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Words without a leading brand and pack-size words, joined by spaces.
+fn name_of(words: &[String], brand: &[String]) -> String {
+    let words = match words.strip_prefix(brand) {
+        Some(rest) if !brand.is_empty() => rest,
+        _ => words,
+    };
+    words
+        .iter()
+        .filter(|w| !is_size_word(w) && !matches!(w.as_str(), "pack" | "of"))
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The text outside parentheses, and the first parenthetical's content.
 fn split_parenthetical(text: &str) -> (String, Option<&str>) {
     let mut outside = String::with_capacity(text.len());
@@ -70,7 +121,7 @@ fn last_word(words: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::title_head;
+    use super::{title_head, title_names};
 
     #[test]
     fn the_head_is_what_the_product_is() {
@@ -93,5 +144,22 @@ mod tests {
         assert_eq!(title_head("500 g"), "");
         assert_eq!(title_head("(unclosed"), "");
         assert_eq!(title_head("Salt ("), "salt");
+    }
+
+    #[test]
+    fn a_title_names_the_product_without_brand_size_or_qualifier() {
+        assert_eq!(title_names("Amul Butter 500 g", Some("Amul")), ["butter"]);
+        assert_eq!(title_names("Sugar", None), ["sugar"]);
+        assert_eq!(title_names("Tomato - Hybrid", None), ["tomato hybrid"]);
+        assert_eq!(
+            title_names("Sugar/Sakkare - Castor", None),
+            ["sakkare", "sugar", "sugar sakkare castor"]
+        );
+        assert_eq!(
+            title_names("Kirana Fresh Onion (Pyaz) 500 g", Some("Kirana Fresh")),
+            ["onion", "pyaz"]
+        );
+        assert_eq!(title_names("आशीर्वाद आटा 5 किलो", None), ["आशीर्वाद आटा"]);
+        assert!(title_names("500 g", None).is_empty());
     }
 }

@@ -20,7 +20,7 @@ mod writer;
 pub use facts::{DocFacts, DocTable};
 pub use generation::{CatalogGeneration, Snapshot};
 pub use schema::{
-    brand_key, build_schema, exact_key, id_sort_key, product_quantity, weighted_text_fields, Fields,
+    brand_key, build_schema, exact_key, product_quantity, weighted_text_fields, Fields,
 };
 pub use words::{typo_budget, Candidate, MatchKind, WordDictionary};
 pub use writer::{ChangeStats, GenerationBuilder};

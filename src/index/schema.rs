@@ -14,8 +14,6 @@ use crate::catalog::Product;
 pub struct Fields {
     /// Merchant id: raw term for lookups and deletes, fast column for hits.
     pub id: Field,
-    /// First 8 bytes of the id, big-endian: orders ties by id inside the collector.
-    pub id_sort: Field,
     /// Title as the merchant wrote it.
     pub title: Field,
     /// Translated titles (`title_hi`, ...), kept apart so they do not lengthen the title.
@@ -33,6 +31,8 @@ pub struct Fields {
     pub description: Field,
     /// Normalized brand, exact filter.
     pub brand_exact: Field,
+    /// The names the titles give the product ("butter" for "Amul Butter 500 g"), whole.
+    pub name_exact: Field,
     /// Normalized category levels and path prefixes, exact filter.
     pub category_exact: Field,
     /// Effective price in the major unit.
@@ -69,7 +69,6 @@ pub fn build_schema() -> Schema {
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     builder.add_text_field("id", STRING | FAST | STORED);
-    builder.add_u64_field("id_sort", FAST);
     for name in [
         "title",
         "title_alt",
@@ -95,6 +94,7 @@ pub fn build_schema() -> Schema {
         );
     }
     builder.add_text_field("brand_exact", STRING);
+    builder.add_text_field("name_exact", STRING);
     builder.add_text_field("category_exact", STRING);
     builder.add_f64_field("price", NumericOptions::default().set_fast().set_indexed());
     builder.add_u64_field(
@@ -114,7 +114,6 @@ impl Fields {
         let get = |name: &str| schema.get_field(name);
         Ok(Fields {
             id: get("id")?,
-            id_sort: get("id_sort")?,
             title: get("title")?,
             title_alt: get("title_alt")?,
             head: get("head")?,
@@ -125,6 +124,7 @@ impl Fields {
             keywords: get("keywords")?,
             description: get("description")?,
             brand_exact: get("brand_exact")?,
+            name_exact: get("name_exact")?,
             category_exact: get("category_exact")?,
             price: get("price")?,
             orderable: get("orderable")?,
@@ -139,9 +139,13 @@ impl Fields {
     pub fn document(&self, product: &Product) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &product.id);
-        doc.add_u64(self.id_sort, id_sort_key(&product.id));
         doc.add_text(self.title, &product.title);
         doc.add_text(self.head, super::head::title_head(&product.title));
+        let brand = product.brand.as_deref();
+        let names = std::iter::once(&product.title).chain(product.titles.values());
+        for name in names.flat_map(|title| super::head::title_names(title, brand)) {
+            doc.add_text(self.name_exact, name);
+        }
         doc.add_text(self.phonetic, &product.title);
         doc.add_text(self.phonetic_latin, &product.title);
         for title in product.titles.values() {
@@ -231,27 +235,9 @@ fn category_paths(product: &Product) -> Vec<String> {
     out
 }
 
-/// First 8 bytes of the id, big-endian, so integer order is byte order of the ids.
-pub fn id_sort_key(id: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (slot, b) in bytes.iter_mut().zip(id.bytes()) {
-        *slot = b;
-    }
-    u64::from_be_bytes(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn id_sort_key_orders_like_the_ids() {
-        let mut ids = ["b", "a10", "a2", "a", "Z", "demo-000002", "demo-000010"];
-        let mut by_key = ids;
-        ids.sort();
-        by_key.sort_by_key(|id| id_sort_key(id));
-        assert_eq!(ids, by_key);
-    }
 
     #[test]
     fn category_filter_keys_cover_levels_and_prefixes() {

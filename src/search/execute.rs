@@ -30,6 +30,12 @@ pub enum Node {
     Best { children: Vec<Node>, tie: f32 },
     /// Every child must match; the scores add up.
     All(Vec<Node>),
+    /// Documents that carry `value` whole in an untokenized field score `score`.
+    Has {
+        field: Field,
+        value: String,
+        score: f32,
+    },
 }
 
 impl Node {
@@ -50,6 +56,7 @@ impl Node {
             Node::Term { docs, .. } => *docs,
             Node::Best { children, .. } => children.iter().map(Node::estimate).sum(),
             Node::All(children) => children.iter().map(Node::estimate).min().unwrap_or(0),
+            Node::Has { .. } => 0,
         }
     }
 
@@ -77,19 +84,23 @@ impl Node {
 pub enum Matching {
     /// Every product: a greeting or a filter-only browse.
     Everything,
-    /// Products that match every slot of the message.
-    Every(Vec<Node>),
+    /// Products that match every slot of the message; those that also match `bonus` get its
+    /// score on top.
+    Every {
+        slots: Vec<Node>,
+        bonus: Option<Node>,
+    },
     /// Products that match any slot; each matched slot adds `per_match` to the score.
     Any { slots: Vec<Node>, per_match: f32 },
 }
 
 /// Every live document that matches and passes the filters: calls `visit` once per match
 /// with its address, its ranking facts and its text score.
-pub fn run(
-    snapshot: &Snapshot,
+pub fn run<'s>(
+    snapshot: &'s Snapshot,
     matching: &Matching,
     filters: &Filters,
-    mut visit: impl FnMut(DocAddress, &DocFacts, f32),
+    mut visit: impl FnMut(DocAddress, &'s DocFacts, f32),
 ) -> Result<()> {
     let context = Context::new(snapshot);
     for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
@@ -112,7 +123,14 @@ pub fn run(
                 Some(docs) => docs.to_vec(),
                 None => (0..segment.max_doc()).map(|doc| (doc, 0.0)).collect(),
             },
-            Matching::Every(slots) => context.every(segment, slots, within)?,
+            Matching::Every { slots, bonus } => {
+                let mut matched = context.every(segment, slots, within)?;
+                if let Some(bonus) = bonus {
+                    let extra = context.evaluate(segment, bonus, Some(&matched))?;
+                    add_matching(&mut matched, &extra);
+                }
+                matched
+            }
             Matching::Any { slots, per_match } => {
                 let lists = slots
                     .iter()
@@ -183,6 +201,18 @@ impl<'a> Context<'a> {
                 Ok(union(lists, *tie, 0.0))
             }
             Node::All(children) => self.every(segment, children, within),
+            Node::Has {
+                field,
+                value,
+                score,
+            } => {
+                let mut docs = with_any(segment, *field, std::slice::from_ref(value))?;
+                if let Some(within) = within {
+                    keep_in(&mut docs, within, false);
+                }
+                docs.iter_mut().for_each(|(_, s)| *s = *score);
+                Ok(docs)
+            }
         }
     }
 
@@ -322,6 +352,19 @@ fn with_any(segment: &SegmentReader, field: Field, values: &[String]) -> Result<
         lists.push(docs);
     }
     Ok(union(lists, 0.0, 0.0))
+}
+
+/// Adds the scores of `extra` (a subset of `list`'s documents, sorted) to `list`.
+fn add_matching(list: &mut [Scored], extra: &[Scored]) {
+    let mut j = 0;
+    for (doc, score) in list.iter_mut() {
+        while j < extra.len() && extra[j].0 < *doc {
+            j += 1;
+        }
+        if j < extra.len() && extra[j].0 == *doc {
+            *score += extra[j].1;
+        }
+    }
 }
 
 /// A document's running total while lists are merged.
@@ -479,6 +522,7 @@ mod tests {
                     .map(|c| (Occur::Must, tantivy_query(c)))
                     .collect(),
             )),
+            Node::Has { .. } => unreachable!("the trees tested have no exact names"),
         }
     }
 
@@ -499,6 +543,54 @@ mod tests {
         })
     }
 
+    fn scores(snapshot: &Snapshot, matching: &Matching) -> Vec<(DocId, f32)> {
+        let mut out = Vec::new();
+        run(snapshot, matching, &Filters::none(), |address, _, score| {
+            out.push((address.doc_id, score))
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_product_the_message_names_gets_the_bonus_and_no_other_does() {
+        let (_dir, generation) = generation();
+        let snapshot = generation.snapshot();
+        let amul = Node::term(snapshot.fields.title, "amul", 1.0, 700);
+        let plain = scores(
+            &snapshot,
+            &Matching::Every {
+                slots: vec![amul.clone()],
+                bonus: None,
+            },
+        );
+        let named = Node::Has {
+            field: snapshot.fields.name_exact,
+            value: "amul".into(),
+            score: 2.0,
+        };
+        let bonused = scores(
+            &snapshot,
+            &Matching::Every {
+                slots: vec![amul],
+                bonus: Some(named),
+            },
+        );
+        assert_eq!(plain.len(), bonused.len(), "the bonus matches nothing new");
+        let mut raised = 0;
+        for ((doc, before), (_, after)) in plain.iter().zip(&bonused) {
+            // Titles of "amul" alone: no other word divides the doc number, and no "milk".
+            let only_amul = (2..=7).all(|j| doc % j != 0) && doc % 5 != 1;
+            assert_eq!(
+                after - before,
+                if only_amul { 2.0 } else { 0.0 },
+                "doc {doc}"
+            );
+            raised += only_amul as usize;
+        }
+        assert!(raised > 50);
+    }
+
     #[test]
     fn plans_match_and_score_as_tantivy_queries_do() {
         let (_dir, generation) = generation();
@@ -510,7 +602,10 @@ mod tests {
                 let mut ours = Vec::new();
                 run(
                     &snapshot,
-                    &Matching::Every(vec![node.clone()]),
+                    &Matching::Every {
+                        slots: vec![node.clone()],
+                        bonus: None,
+                    },
                     &Filters::none(),
                     |address, _, score| {
                         ours.push((address.doc_id, score));

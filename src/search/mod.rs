@@ -156,6 +156,7 @@ pub fn search(
     let parsed = ParsedQuery::parse(&request.q);
     let filters = plan::Filters::new(request, &parsed);
     let want = request.offset + request.limit;
+    let brand = plan::spot_brand(snapshot, &parsed.terms);
     let mut relaxed = false;
     let cached = if is_plain_browse(&parsed, &filters, request) {
         best_sellers(snapshot, want)?
@@ -164,14 +165,14 @@ pub fn search(
     };
     let (mut total, mut top) = match cached {
         Some(found) => found,
-        None => match plan::text_query(snapshot, &parsed, synonyms, false) {
+        None => match plan::text_query(snapshot, &parsed, synonyms, false, brand.as_deref()) {
             Some(matching) => run(snapshot, &matching, &filters, &parsed, request, want)?,
             None => (0, Vec::new()),
         },
     };
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
-        if let Some(matching) = plan::text_query(snapshot, &parsed, synonyms, true) {
+        if let Some(matching) = plan::text_query(snapshot, &parsed, synonyms, true, None) {
             (total, top) = run(snapshot, &matching, &filters, &parsed, request, want)?;
         }
     }
@@ -186,7 +187,7 @@ pub fn search(
         understood: Understood {
             terms: parsed.terms.clone(),
             quantity: parsed.quantity,
-            brand: plan::spot_brand(snapshot, &parsed.terms),
+            brand,
             price_max: filters.price_max,
             price_min: filters.price_min,
             ignored: parsed.fillers.clone(),
@@ -229,7 +230,7 @@ fn best_sellers(snapshot: &Snapshot, want: usize) -> Result<Option<Ranked>> {
                 snapshot,
                 &execute::Matching::Everything,
                 &plan::Filters::none(),
-                &ranker,
+                ranker,
             )?;
             let top = rank::best(ranked, BEST_SELLERS)
                 .into_iter()
@@ -246,18 +247,22 @@ fn best_sellers(snapshot: &Snapshot, want: usize) -> Result<Option<Ranked>> {
     Ok(Some((total, top)))
 }
 
-/// Every match with its sort key.
+/// Every match with its sort key, relevance counted from the best match down.
 fn ranked(
     snapshot: &Snapshot,
     matching: &execute::Matching,
     filters: &plan::Filters,
-    ranker: &rank::Ranker,
+    ranker: rank::Ranker,
 ) -> Result<Vec<(rank::RankKey, DocAddress)>> {
-    let mut hits = Vec::new();
+    let mut matches = Vec::new();
     execute::run(snapshot, matching, filters, |address, facts, score| {
-        hits.push((ranker.key(facts, score), address));
+        matches.push((address, facts, score));
     })?;
-    Ok(hits)
+    let ranker = ranker.anchored(matches.iter().map(|&(_, _, score)| score));
+    Ok(matches
+        .into_iter()
+        .map(|(address, facts, score)| (ranker.key(facts, score), address))
+        .collect())
 }
 
 /// The total number of matches and the top `want` hits with their ids, best first.
@@ -270,7 +275,7 @@ fn run(
     want: usize,
 ) -> Result<Ranked> {
     let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse());
-    let hits = ranked(snapshot, matching, filters, &ranker)?;
+    let hits = ranked(snapshot, matching, filters, ranker)?;
     let total = hits.len() as u64;
     let top = rank::best(hits, want)
         .into_iter()

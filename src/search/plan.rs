@@ -37,6 +37,12 @@ const PREFIX_QUALITY: f32 = 0.4;
 const FIELD_TIE_BREAKER: f32 = 0.5;
 /// Share of a slot's same-script synonym matches added to its best match.
 const SYNONYM_TIE_BREAKER: f32 = 0.3;
+/// Score a product gets, per word or term of the message, when the message names it: the
+/// message's words without the brand are one of the names its title gives it ("sugar" for
+/// "Sugar/Sakkare", "butter" for "Amul Butter 500 g"). About one relevance bucket: among
+/// matches of the same words, the product called just that comes first ("Onion" before
+/// "Cocktail Onion").
+const NAME_BONUS: f32 = 2.0;
 /// Most synonyms searched for one slot.
 const MAX_SYNONYMS: usize = 8;
 
@@ -150,6 +156,7 @@ pub fn text_query(
     parsed: &ParsedQuery,
     synonyms: &Synonyms,
     relaxed: bool,
+    brand: Option<&str>,
 ) -> Option<Matching> {
     if parsed.is_browse() {
         return Some(Matching::Everything);
@@ -165,12 +172,46 @@ pub fn text_query(
             per_match: COVERAGE_SCORE,
         })
     } else {
+        let bonus = name_clause(snapshot, &slots, brand);
         let slots = slots
             .iter()
             .map(|slot| slot_clause(snapshot, slot))
             .collect::<Option<Vec<Node>>>()?;
-        Some(Matching::Every(slots))
+        Some(Matching::Every { slots, bonus })
     }
+}
+
+/// Products the message asks for by name: the words of its slots other than the brand's,
+/// whole, and each synonym of the slot when one is left.
+fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Option<Node> {
+    let field = snapshot.fields.name_exact;
+    let brand_words: Vec<&str> = brand.map_or(Vec::new(), |b| b.split(' ').collect());
+    let named: Vec<&Slot> = slots
+        .iter()
+        .filter(|slot| !slot.terms.iter().all(|t| brand_words.contains(&t.as_str())))
+        .collect();
+    let words: Vec<&str> = named
+        .iter()
+        .flat_map(|slot| slot.terms.iter().map(String::as_str))
+        .collect();
+    let mut names = vec![words.join(" ")];
+    // A synonym met through its sound is too loose to name a product: "shamp" sounds like
+    // "saunf".
+    if let [slot] = named.as_slice() {
+        if let Some(matched) = slot.synonyms.as_ref().filter(|m| m.via == SynonymVia::Term) {
+            names.extend(matched.alternatives.iter().map(|words| words.join(" ")));
+        }
+    }
+    let clauses = names
+        .into_iter()
+        .filter(|name| !name.is_empty())
+        .map(|name| Node::Has {
+            field,
+            value: name,
+            score: NAME_BONUS * named.len() as f32,
+        })
+        .collect();
+    Node::best(clauses, 0.0)
 }
 
 /// One slot: its own words (exact, prefix, typo), their phonetic key, and its synonyms, the
