@@ -367,80 +367,39 @@ fn add_matching(list: &mut [Scored], extra: &[Scored]) {
     }
 }
 
-/// A document's running total while lists are merged.
-#[derive(Clone, Copy)]
-struct Merged {
-    doc: DocId,
-    best: f32,
-    sum: f32,
-    count: u32,
-}
-
-/// Documents in any of `lists`: the best score, plus `tie` times the others', plus
-/// `per_match` for every list that has the document. Lists merge pairwise, in rounds.
-fn union(lists: Vec<Vec<Scored>>, tie: f32, per_match: f32) -> Vec<Scored> {
-    let mut rounds: Vec<Vec<Merged>> = lists
-        .into_iter()
-        .filter(|list| !list.is_empty())
-        .map(|list| {
-            list.into_iter()
-                .map(|(doc, score)| Merged {
-                    doc,
-                    best: score,
-                    sum: score,
-                    count: 1,
-                })
-                .collect()
-        })
-        .collect();
-    while rounds.len() > 1 {
-        let mut next = Vec::with_capacity(rounds.len().div_ceil(2));
-        let mut lists = rounds.into_iter();
-        while let Some(a) = lists.next() {
-            next.push(match lists.next() {
-                Some(b) => merge(&a, &b),
-                None => a,
-            });
-        }
-        rounds = next;
+/// Documents in any of `lists` (each sorted by doc): the best score, plus `tie` times the
+/// others', plus `per_match` for every list that has the document. One pass over all lists
+/// at once: a plan's unions join a handful of lists, so finding the next document by looking
+/// at every list's head is cheaper than a heap.
+fn union(mut lists: Vec<Vec<Scored>>, tie: f32, per_match: f32) -> Vec<Scored> {
+    lists.retain(|list| !list.is_empty());
+    if lists.len() <= 1 && per_match == 0.0 {
+        return lists.pop().unwrap_or_default();
     }
-    rounds
-        .pop()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|m| {
-            (
-                m.doc,
-                m.best + tie * (m.sum - m.best) + per_match * m.count as f32,
-            )
-        })
-        .collect()
-}
-
-fn merge(a: &[Merged], b: &[Merged]) -> Vec<Merged> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        if x.doc < y.doc {
-            out.push(x);
-            i += 1;
-        } else if y.doc < x.doc {
-            out.push(y);
-            j += 1;
-        } else {
-            out.push(Merged {
-                doc: x.doc,
-                best: x.best.max(y.best),
-                sum: x.sum + y.sum,
-                count: x.count + y.count,
-            });
-            i += 1;
-            j += 1;
+    let mut at = vec![0usize; lists.len()];
+    let mut out = Vec::with_capacity(lists.iter().map(Vec::len).max().unwrap_or(0));
+    loop {
+        let next = lists
+            .iter()
+            .zip(&at)
+            .filter_map(|(list, &i)| list.get(i).map(|&(doc, _)| doc))
+            .min();
+        let Some(doc) = next else {
+            break;
+        };
+        let (mut best, mut sum, mut count) = (f32::MIN, 0.0, 0u32);
+        for (list, i) in lists.iter().zip(at.iter_mut()) {
+            if let Some(&(d, score)) = list.get(*i) {
+                if d == doc {
+                    best = best.max(score);
+                    sum += score;
+                    count += 1;
+                    *i += 1;
+                }
+            }
         }
+        out.push((doc, best + tie * (sum - best) + per_match * count as f32));
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
     out
 }
 
