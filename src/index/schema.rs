@@ -141,9 +141,15 @@ impl Fields {
         doc.add_text(self.id, &product.id);
         doc.add_text(self.title, &product.title);
         doc.add_text(self.head, super::head::title_head(&product.title));
+        // What the product is called: by its titles, and by its kind, the last category
+        // level ("Homogenized Milk" of type "Milk" is a milk).
         let brand = product.brand.as_deref();
-        let names = std::iter::once(&product.title).chain(product.titles.values());
-        for name in names.flat_map(|title| super::head::title_names(title, brand)) {
+        let kind = product.category_levels().last().cloned();
+        let titles = std::iter::once(&product.title).chain(product.titles.values());
+        let names = titles
+            .flat_map(|title| super::head::title_names(title, brand))
+            .chain(kind.iter().flat_map(|kind| super::head::title_names(kind, None)));
+        for name in names {
             doc.add_text(self.name_exact, name);
         }
         doc.add_text(self.phonetic, &product.title);
