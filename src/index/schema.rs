@@ -148,7 +148,10 @@ impl Fields {
         let titles = std::iter::once(&product.title).chain(product.titles.values());
         let names = titles
             .flat_map(|title| super::head::title_names(title, brand))
-            .chain(kind.iter().flat_map(|kind| super::head::title_names(kind, None)));
+            .chain(
+                kind.iter()
+                    .flat_map(|kind| super::head::title_names(kind, None)),
+            );
         for name in names {
             doc.add_text(self.name_exact, name);
         }

@@ -20,6 +20,9 @@ use crate::error::{Error, Result};
 const MAX_PREFIX_CANDIDATES: usize = 12;
 /// Most dictionary keys visited for a prefix, so a one-letter prefix costs no more than a long one.
 const MAX_PREFIX_SCAN: usize = 2_000;
+/// A completion carried by this many times more products than the word as typed makes the
+/// typed word count as a prefix, not a finished word.
+const DOMINANT_COMPLETION: u64 = 4;
 /// A word in fewer products than this still brings its typo candidates.
 const RARE_WORD_DOCS: u64 = 3;
 /// Most typo candidates kept for one word.
@@ -146,21 +149,36 @@ impl WordDictionary {
     pub fn expand_with(&self, word: &str, as_prefix: bool, typos: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
         let exact = self.get(word);
+        let completions = if as_prefix && !word.is_empty() {
+            self.prefix_candidates(word)
+        } else {
+            Vec::new()
+        };
         if let Some((doc_freq, fields)) = exact {
+            // A word still being typed that the catalog mostly continues ("vermi" twice,
+            // "vermicelli" 26 times) counts no more than its completions do.
+            let mostly_continued = completions
+                .iter()
+                .any(|c| c.doc_freq >= DOMINANT_COMPLETION * doc_freq);
             out.push(Candidate {
                 word: word.to_string(),
-                kind: MatchKind::Exact,
+                kind: if mostly_continued {
+                    MatchKind::Prefix
+                } else {
+                    MatchKind::Exact
+                },
                 distance: 0,
                 doc_freq,
                 fields,
             });
         }
-        if as_prefix && !word.is_empty() {
-            out.extend(self.prefix_candidates(word));
-        }
+        // A word being typed that the catalog completes is no typo: "colg" is on its way to
+        // Colgate, not a misspelt "cola".
+        let completed = !completions.is_empty();
+        out.extend(completions);
         // A word a handful of products carry may itself be a misspelling in the catalog
         // ("cinamon" once, "cinnamon" everywhere): its typo neighbours are searched too.
-        if typos && exact.is_none_or(|(doc_freq, _)| doc_freq < RARE_WORD_DOCS) {
+        if typos && !completed && exact.is_none_or(|(doc_freq, _)| doc_freq < RARE_WORD_DOCS) {
             for typo in self.typo_candidates(word) {
                 if !out.iter().any(|o| o.word == typo.word) {
                     out.push(typo);
@@ -296,6 +314,35 @@ mod tests {
         assert_eq!(typo_budget("buttr"), 1);
         assert_eq!(typo_budget("detergent"), 2);
         assert_eq!(typo_budget("मक्खन"), 0, "three graphemes get no typo budget");
+    }
+
+    #[test]
+    fn a_word_being_typed_that_the_catalog_completes_is_no_typo() {
+        let dict = dictionary(&[("cola", 30), ("cold", 50), ("colgate", 100)]);
+        assert_eq!(words(&dict.expand("colg", true)), ["colgate"]);
+        let finished = dict.expand("colg", false);
+        let mut typos = words(&finished);
+        typos.sort();
+        assert_eq!(
+            typos,
+            ["cola", "cold"],
+            "a finished word may still be a typo"
+        );
+    }
+
+    #[test]
+    fn a_typed_word_the_catalog_mostly_continues_counts_as_a_prefix() {
+        let dict = dictionary(&[
+            ("vermi", 2),
+            ("vermicelli", 26),
+            ("atta", 900),
+            ("attar", 3),
+        ]);
+        let vermi = dict.expand("vermi", true);
+        assert_eq!(words(&vermi), ["vermi", "vermicelli"]);
+        assert_eq!(vermi[0].kind, MatchKind::Prefix);
+        assert_eq!(dict.expand("vermi", false)[0].kind, MatchKind::Exact);
+        assert_eq!(dict.expand("atta", true)[0].kind, MatchKind::Exact);
     }
 
     #[test]
