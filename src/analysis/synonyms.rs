@@ -119,14 +119,21 @@ impl Synonyms {
     }
 
     /// The synonyms of the longest term starting at `tokens[at]`, else of the word's phonetic
-    /// key. Alternatives are deduplicated and never include the matched span itself.
-    pub fn lookup(&self, tokens: &[String], at: usize) -> Option<SynonymMatch<'_>> {
+    /// key. Alternatives are deduplicated and never include the matched span itself. When
+    /// `typing`, the last token may be the start of a term's last word: "sarson ka t" is on
+    /// its way to "sarson ka tel".
+    pub fn lookup(&self, tokens: &[String], at: usize, typing: bool) -> Option<SynonymMatch<'_>> {
         let first = tokens.get(at)?;
         let mut best: Option<(usize, Vec<u32>)> = None;
         for &(group, term) in self.by_first.get(first).into_iter().flatten() {
             let term = &self.groups[group as usize][term as usize];
             let len = term.len();
-            if tokens.get(at..at + len) != Some(term.as_slice()) {
+            let whole = tokens.get(at..at + len) == Some(term.as_slice());
+            let started = typing && len > 1 && at + len == tokens.len() && {
+                let (last, before) = term.split_last().expect("terms have words");
+                tokens[at..at + len - 1] == *before && last.starts_with(&tokens[at + len - 1])
+            };
+            if !whole && !started {
                 continue;
             }
             match &mut best {
@@ -135,7 +142,9 @@ impl Synonyms {
                 _ => best = Some((len, vec![group])),
             }
         }
-        if let Some((len, groups)) = best {
+        if let Some((len, mut groups)) = best {
+            groups.sort_unstable();
+            groups.dedup();
             let span = &tokens[at..at + len];
             return Some(self.matched(len, &groups, span, SynonymVia::Term));
         }
@@ -189,7 +198,7 @@ mod tests {
     fn alternatives(synonyms: &Synonyms, text: &str) -> Option<(usize, Vec<String>)> {
         let query = tokens(text);
         synonyms
-            .lookup(&query, 0)
+            .lookup(&query, 0, false)
             .map(|m| (m.len, m.alternatives.iter().map(|a| a.join(" ")).collect()))
     }
 
@@ -233,16 +242,28 @@ mod tests {
     fn the_builtin_lexicon_takes_the_longest_term() {
         let synonyms = Synonyms::builtin();
         let query = tokens("sarson tel 1 litre aur aloo");
-        let mustard_oil = synonyms.lookup(&query, 0).unwrap();
+        let mustard_oil = synonyms.lookup(&query, 0, false).unwrap();
         assert_eq!(mustard_oil.len, 2);
         assert!(mustard_oil
             .alternatives
             .contains(&&tokens("mustard oil")[..]));
-        let potato = synonyms.lookup(&query, 5).unwrap();
+        let potato = synonyms.lookup(&query, 5, false).unwrap();
         assert_eq!(potato.len, 1);
         assert!(potato.alternatives.contains(&&tokens("potato")[..]));
-        let mirch = synonyms.lookup(&tokens("hari mirch"), 1).unwrap();
+        let mirch = synonyms.lookup(&tokens("hari mirch"), 1, false).unwrap();
         assert_eq!(mirch.len, 1);
+    }
+
+    #[test]
+    fn a_term_being_typed_finds_its_synonyms() {
+        let synonyms = Synonyms::builtin();
+        let query = tokens("sarson t");
+        let typing = synonyms.lookup(&query, 0, true).unwrap();
+        assert_eq!(typing.len, 2);
+        assert!(typing.alternatives.contains(&&tokens("mustard oil")[..]));
+        let finished = synonyms.lookup(&query, 0, false).unwrap();
+        assert_eq!(finished.len, 1, "a finished \"t\" is no start of tel");
+        assert!(synonyms.lookup(&tokens("mustard o"), 0, true).unwrap().len == 2);
     }
 
     #[test]

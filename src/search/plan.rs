@@ -107,6 +107,7 @@ fn category_key(category: &str) -> String {
 /// ("wheat flour"), with the synonyms the run brings.
 struct Slot<'a> {
     terms: &'a [String],
+    /// Whether the run's last word is still being typed.
     as_prefix: bool,
     synonyms: Option<SynonymMatch<'a>>,
 }
@@ -117,7 +118,7 @@ fn slots<'a>(parsed: &'a ParsedQuery, synonyms: &'a Synonyms) -> Vec<Slot<'a>> {
     let mut out = Vec::with_capacity(terms.len());
     let mut at = 0;
     while at < terms.len() {
-        let matched = synonyms.lookup(terms, at);
+        let matched = synonyms.lookup(terms, at, parsed.last_is_prefix);
         let len = matched.as_ref().map_or(1, |m| m.len);
         let is_last = at + len == terms.len();
         // A one-letter word being typed expands only after other words ("mustard o"); alone
@@ -125,7 +126,7 @@ fn slots<'a>(parsed: &'a ParsedQuery, synonyms: &'a Synonyms) -> Vec<Slot<'a>> {
         let long_enough = at > 0 || terms[at].chars().count() >= 2;
         out.push(Slot {
             terms: &terms[at..at + len],
-            as_prefix: parsed.last_is_prefix && is_last && len == 1 && long_enough,
+            as_prefix: parsed.last_is_prefix && is_last && long_enough,
             synonyms: matched,
         });
         at += len;
@@ -239,10 +240,13 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Node> {
             elsewhere.extend(phonetic_clause(snapshot, term));
         }
     } else {
+        // Only the last word of a term can be still being typed ("mustard o").
+        let last = slot.terms.len() - 1;
         let all: Option<Vec<Node>> = slot
             .terms
             .iter()
-            .map(|term| word_clause(snapshot, term, false, false))
+            .enumerate()
+            .map(|(i, term)| word_clause(snapshot, term, slot.as_prefix && i == last, false))
             .collect();
         same_script.extend(all.and_then(Node::all));
     }
