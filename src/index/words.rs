@@ -308,6 +308,57 @@ mod tests {
         candidates.iter().map(|c| c.word.as_str()).collect()
     }
 
+    /// Edits between two words, a swap of neighbours counting one (as the automata count).
+    fn edits(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=b.len() {
+            d[0][j] = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_typo_never_exceeds_the_budget(
+            word in "(a|b|क|्){1,10}",
+            catalog in proptest::collection::btree_set("(a|b|क|्){3,11}", 50..300),
+        ) {
+            let entries: Vec<(&str, u64)> = catalog.iter().map(|w| (w.as_str(), 1)).collect();
+            let dict = dictionary(&entries);
+            let budget = typo_budget(&word) as usize;
+            let graphemes = grapheme_len(&word);
+            proptest::prop_assert_eq!(budget, match graphemes { 0..=3 => 0, 4..=7 => 1, _ => 2 });
+            for candidate in dict.expand(&word, false) {
+                if candidate.kind != MatchKind::Typo {
+                    continue;
+                }
+                let distance = edits(&word, &candidate.word);
+                proptest::prop_assert!(distance >= 1 && distance <= budget, "{word} -> {}", candidate.word);
+                let mut theirs = candidate.word.chars();
+                let mut ours = word.chars();
+                if theirs.next() != ours.next() {
+                    // A first-letter edit costs two: the rest must be as typed.
+                    proptest::prop_assert!(budget >= 2 && theirs.as_str() == ours.as_str());
+                }
+            }
+        }
+    }
+
     #[test]
     fn typo_budget_follows_grapheme_counts() {
         assert_eq!(typo_budget("dal"), 0);

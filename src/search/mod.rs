@@ -283,3 +283,51 @@ fn run(
         .collect();
     Ok((total, top))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{sample, Product};
+    use crate::index::{CatalogGeneration, GenerationBuilder};
+    use proptest::prelude::*;
+
+    /// Every 20th product of the demo catalog (2,500, every kind and script the demo has).
+    fn demo_sample() -> (tempfile::TempDir, CatalogGeneration, Vec<Product>) {
+        let products: Vec<Product> = sample::demo_catalog().into_iter().step_by(20).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = GenerationBuilder::create(dir.path(), 1, 1, 50 << 20).unwrap();
+        let fields = builder.fields();
+        for product in &products {
+            builder.add(&product.id, fields.document(product)).unwrap();
+        }
+        (dir, builder.finish().unwrap(), products)
+    }
+
+    #[test]
+    fn every_product_is_found_by_its_own_title_in_each_script_it_carries() {
+        let (_dir, generation, products) = demo_sample();
+        let snapshot = generation.snapshot();
+        let synonyms = Synonyms::builtin();
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+        runner
+            .run(&(0..products.len()), |at| {
+                let product = &products[at];
+                for title in std::iter::once(&product.title).chain(product.titles.values()) {
+                    let request = SearchRequest {
+                        q: title.clone(),
+                        limit: MAX_LIMIT,
+                        ..SearchRequest::default()
+                    };
+                    let found = search(&snapshot, &synonyms, &request).unwrap();
+                    prop_assert!(
+                        found.hits.iter().any(|hit| hit.id == product.id),
+                        "{} not found by {title:?}: {:?}",
+                        product.id,
+                        found.hits.iter().take(5).collect::<Vec<_>>()
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+}
