@@ -27,6 +27,12 @@ pub fn demo_engine() -> (tempfile::TempDir, Arc<Engine>) {
         ..Config::default()
     };
     let engine = Engine::open(config).expect("demo catalog builds");
+    // Measure a settled engine: catalogs loaded and suggestions built, no loader thread
+    // sharing the cores with the timed loop.
+    assert!(
+        engine.wait_ready(std::time::Duration::from_secs(300)),
+        "the demo catalog did not load"
+    );
     (dir, engine)
 }
 

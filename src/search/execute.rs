@@ -4,6 +4,8 @@
 //! time through nested unions: for a word with its synonyms, phonetic key and six fields that
 //! cost about ten times the reading of the postings themselves.
 
+use std::cell::RefCell;
+
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, SegmentReader, Term};
@@ -368,14 +370,97 @@ fn add_matching(list: &mut [Scored], extra: &[Scored]) {
 }
 
 /// Documents in any of `lists` (each sorted by doc): the best score, plus `tie` times the
-/// others', plus `per_match` for every list that has the document. One pass over all lists
-/// at once: a plan's unions join a handful of lists, so finding the next document by looking
-/// at every list's head is cheaper than a heap.
+/// others', plus `per_match` for every list that has the document.
 fn union(mut lists: Vec<Vec<Scored>>, tie: f32, per_match: f32) -> Vec<Scored> {
     lists.retain(|list| !list.is_empty());
     if lists.len() <= 1 && per_match == 0.0 {
         return lists.pop().unwrap_or_default();
     }
+    let entries: usize = lists.iter().map(Vec::len).sum();
+    if entries < DENSE_UNION_ENTRIES {
+        return merged_union(&lists, tie, per_match);
+    }
+    SCRATCH.with(|scratch| scratch.borrow_mut().union(&lists, tie, per_match))
+}
+
+/// Unions of at least this many entries are added up in per-document arrays rather than
+/// merged list by list.
+const DENSE_UNION_ENTRIES: usize = 512;
+
+thread_local! {
+    /// One accumulator a thread: unions run one at a time (a node's children are evaluated
+    /// before its union), and the arrays are cleared as they are read out.
+    static SCRATCH: RefCell<Accumulator> = RefCell::new(Accumulator::default());
+}
+
+/// Per-document running totals for large unions, indexed by doc id, with a bitset of the
+/// documents touched: adding an entry costs a few instructions whatever the number of
+/// lists, and the bitset yields the documents in order.
+#[derive(Default)]
+struct Accumulator {
+    totals: Vec<Total>,
+    touched: Vec<u64>,
+}
+
+/// One document's running total in a union.
+#[derive(Clone, Copy, Default)]
+struct Total {
+    best: f32,
+    sum: f32,
+    count: u32,
+}
+
+impl Accumulator {
+    fn union(&mut self, lists: &[Vec<Scored>], tie: f32, per_match: f32) -> Vec<Scored> {
+        let docs = lists
+            .iter()
+            .filter_map(|list| list.last())
+            .map(|&(doc, _)| doc as usize + 1)
+            .max()
+            .unwrap_or(0);
+        if self.totals.len() < docs {
+            self.totals.resize(docs, Total::default());
+            self.touched.resize(docs.div_ceil(64), 0);
+        }
+        let mut distinct = 0;
+        for list in lists {
+            for &(doc, score) in list {
+                let at = doc as usize;
+                let (word, bit) = (at / 64, 1u64 << (at % 64));
+                let total = &mut self.totals[at];
+                if self.touched[word] & bit == 0 {
+                    self.touched[word] |= bit;
+                    *total = Total {
+                        best: score,
+                        sum: score,
+                        count: 1,
+                    };
+                    distinct += 1;
+                } else {
+                    total.best = total.best.max(score);
+                    total.sum += score;
+                    total.count += 1;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(distinct);
+        for (word, bits) in self.touched[..docs.div_ceil(64)].iter_mut().enumerate() {
+            let mut left = std::mem::take(bits);
+            while left != 0 {
+                let at = word * 64 + left.trailing_zeros() as usize;
+                left &= left - 1;
+                let Total { best, sum, count } = self.totals[at];
+                let score = best + tie * (sum - best) + per_match * count as f32;
+                out.push((at as DocId, score));
+            }
+        }
+        out
+    }
+}
+
+/// [`union`] for a few short lists: one pass over all lists at once, finding the next
+/// document by looking at every list's head.
+fn merged_union(lists: &[Vec<Scored>], tie: f32, per_match: f32) -> Vec<Scored> {
     let mut at = vec![0usize; lists.len()];
     let mut out = Vec::with_capacity(lists.iter().map(Vec::len).max().unwrap_or(0));
     loop {
@@ -605,6 +690,26 @@ mod tests {
             0.0,
         );
         assert_eq!(merged, vec![(1, 2.5), (2, 4.0), (3, 3.5)]);
+    }
+
+    #[test]
+    fn a_large_union_adds_up_as_a_merge_does() {
+        let lists: Vec<Vec<Scored>> = (1..4u32)
+            .map(|step| {
+                (0..700u32)
+                    .step_by(step as usize)
+                    .map(|d| (d, step as f32))
+                    .collect()
+            })
+            .collect();
+        assert!(lists.iter().map(Vec::len).sum::<usize>() >= DENSE_UNION_ENTRIES);
+        for (tie, per_match) in [(0.0, 0.0), (0.5, 0.0), (1.0, 100.0)] {
+            let dense = union(lists.clone(), tie, per_match);
+            assert_eq!(dense, merged_union(&lists, tie, per_match));
+            assert_eq!(dense.len(), 700, "the first list has every document");
+        }
+        // The scratch arrays are clean for the next union.
+        assert_eq!(union(vec![vec![(5, 1.0)]; 600], 0.0, 1.0)[0], (5, 601.0));
     }
 
     #[test]
