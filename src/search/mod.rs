@@ -3,6 +3,7 @@
 //! every field searches those candidates, filters apply, and [`rank`] orders the matches.
 
 mod execute;
+mod merge;
 mod plan;
 mod rank;
 
