@@ -14,15 +14,7 @@ const MAX_ALIAS_WORDS: usize = 2;
 
 /// The head words of `title`, analyzed, joined by spaces (empty when none).
 pub fn title_head(title: &str) -> String {
-    // "Tomato - Hybrid, Organically Grown": what comes after a dash or comma qualifies.
-    let main = title
-        .split([',', '|', '–', '—'])
-        .next()
-        .unwrap_or(title)
-        .split(" - ")
-        .next()
-        .unwrap_or(title);
-    let (outside, alias) = split_parenthetical(main);
+    let (outside, alias) = split_parenthetical(before_qualifier(title));
     let mut heads: Vec<String> = outside
         .split('/')
         .filter_map(|alternative| last_word(&analysis::tokens(alternative)))
@@ -47,13 +39,7 @@ pub fn title_head(title: &str) -> String {
 pub fn title_names(title: &str, brand: Option<&str>) -> Vec<String> {
     let brand = brand.map(analysis::tokens).unwrap_or_default();
     let (outside, alias) = split_parenthetical(title);
-    let main = outside
-        .split([',', '|', '–', '—'])
-        .next()
-        .unwrap_or(&outside)
-        .split(" - ")
-        .next()
-        .unwrap_or(&outside);
+    let main = before_qualifier(&outside);
     let mut texts: Vec<&str> = vec![&outside];
     if main.contains('/') {
         texts.extend(main.split('/'));
@@ -74,6 +60,13 @@ pub fn title_names(title: &str, brand: Option<&str>) -> Vec<String> {
     names
 }
 
+/// The part of a title before its qualifiers: in "Tomato - Hybrid, Organically Grown" what
+/// comes after a dash or comma qualifies.
+fn before_qualifier(title: &str) -> &str {
+    let first = title.split([',', '|', '–', '—']).next().unwrap_or(title);
+    first.split(" - ").next().unwrap_or(first)
+}
+
 /// Words without a leading brand and pack-size words, joined by spaces.
 fn name_of(words: &[String], brand: &[String]) -> String {
     let words = match words.strip_prefix(brand) {
@@ -82,7 +75,7 @@ fn name_of(words: &[String], brand: &[String]) -> String {
     };
     words
         .iter()
-        .filter(|w| !is_size_word(w) && !matches!(w.as_str(), "pack" | "of"))
+        .filter(|w| !is_pack_word(w))
         .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ")
@@ -110,13 +103,14 @@ fn split_parenthetical(text: &str) -> (String, Option<&str>) {
     (outside, alias)
 }
 
+/// Whether a title word belongs to its pack size ("5", "kg", "pack of").
+fn is_pack_word(word: &str) -> bool {
+    is_size_word(word) || matches!(word, "pack" | "of")
+}
+
 /// The last word that is no part of a pack size ("Atta 5 kg" → "atta").
 fn last_word(words: &[String]) -> Option<String> {
-    words
-        .iter()
-        .rev()
-        .find(|w| !is_size_word(w) && !matches!(w.as_str(), "pack" | "of"))
-        .cloned()
+    words.iter().rev().find(|w| !is_pack_word(w)).cloned()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! time through nested unions: for a word with its synonyms, phonetic key and six fields that
 //! cost about ten times the reading of the postings themselves.
 
-use tantivy::query::Bm25Weight;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, SegmentReader, Term};
 
@@ -103,7 +103,7 @@ pub fn run<'s>(
     filters: &Filters,
     mut visit: impl FnMut(DocAddress, &'s DocFacts, f32),
 ) -> Result<()> {
-    let context = Context::new(snapshot);
+    let context = Context::new(snapshot)?;
     for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
         let mut required = Vec::new();
         if !filters.brands.is_empty() {
@@ -169,17 +169,11 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(snapshot: &'a Snapshot) -> Self {
-        let documents = snapshot
-            .searcher
-            .segment_readers()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum();
-        Context {
+    fn new(snapshot: &'a Snapshot) -> Result<Self> {
+        Ok(Context {
             snapshot,
-            documents,
-        }
+            documents: snapshot.searcher.total_num_docs()?,
+        })
     }
 
     /// The node's matches in one segment with the node's own scores, only among the
@@ -264,8 +258,9 @@ impl<'a> Context<'a> {
         let Some(bm25) = self.snapshot.bm25(field) else {
             return Ok(Vec::new());
         };
-        let bm25: Bm25Weight =
-            bm25.boost_by(boost * idf(doc_freq, self.documents) / bm25_idf0(self.documents));
+        // The snapshot's weight was made for a word in no document: scale it to this one's.
+        let idf = bm25_idf(doc_freq, self.documents);
+        let bm25: Bm25Weight = bm25.boost_by(boost * idf / bm25_idf(0, self.documents));
         let fieldnorms = segment.get_fieldnorms_reader(field)?;
         let mut postings =
             inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
@@ -306,14 +301,9 @@ impl<'a> Context<'a> {
 const SEEK_RATIO: usize = 4;
 
 /// BM25's inverse document frequency, as tantivy computes it.
-fn idf(doc_freq: u64, documents: u64) -> f32 {
-    let rest = documents.saturating_sub(doc_freq) as f32;
-    (1.0 + (rest + 0.5) / (doc_freq as f32 + 0.5)).ln()
-}
-
-/// The idf the snapshot's per-field BM25 weights were made with (a word in no document).
-fn bm25_idf0(documents: u64) -> f32 {
-    idf(0, documents)
+pub(super) fn bm25_idf(doc_freq: u64, documents: u64) -> f32 {
+    let (n, df) = (documents as f32, doc_freq as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// Documents carrying any of `values` in an exact field, unscored.
@@ -422,9 +412,12 @@ mod tests {
 
     fn scores(snapshot: &Snapshot, matching: &Matching) -> Vec<(DocId, f32)> {
         let mut out = Vec::new();
-        run(snapshot, matching, &Filters::none(), |address, _, score| {
-            out.push((address.doc_id, score))
-        })
+        run(
+            snapshot,
+            matching,
+            &Filters::default(),
+            |address, _, score| out.push((address.doc_id, score)),
+        )
         .unwrap();
         out
     }
@@ -483,7 +476,7 @@ mod tests {
                         slots: vec![node.clone()],
                         bonus: None,
                     },
-                    &Filters::none(),
+                    &Filters::default(),
                     |address, _, score| {
                         ours.push((address.doc_id, score));
                     },

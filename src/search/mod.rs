@@ -230,7 +230,7 @@ fn best_sellers(snapshot: &Snapshot, want: usize) -> Result<Option<Ranked>> {
             let ranked = ranked(
                 snapshot,
                 &execute::Matching::Everything,
-                &plan::Filters::none(),
+                &plan::Filters::default(),
                 ranker,
             )?;
             let top = rank::best(ranked, BEST_SELLERS)

@@ -7,7 +7,7 @@
 
 use tantivy::Term;
 
-use super::execute::{Matching, Node};
+use super::execute::{bm25_idf, Matching, Node};
 use super::SearchRequest;
 use crate::analysis::phonetic::phonetic_key;
 use crate::analysis::phonetic_filter::Script;
@@ -46,8 +46,8 @@ const NAME_BONUS: f32 = 2.0;
 /// Most synonyms searched for one slot.
 const MAX_SYNONYMS: usize = 8;
 
-/// Filters from the request and the message, merged.
-#[derive(Debug, Clone, PartialEq)]
+/// Filters from the request and the message, merged; the default is no filter at all.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filters {
     pub in_stock: bool,
     pub brands: Vec<String>,
@@ -57,17 +57,6 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// No filter at all.
-    pub fn none() -> Filters {
-        Filters {
-            in_stock: false,
-            brands: Vec::new(),
-            categories: Vec::new(),
-            price_min: None,
-            price_max: None,
-        }
-    }
-
     /// Whether no filter applies.
     pub fn is_empty(&self) -> bool {
         !self.in_stock
@@ -357,8 +346,7 @@ fn quality(candidate: &Candidate) -> f32 {
 /// BM25's idf, used to divide it back out: match quality, not word rarity, should order the
 /// candidates of one word.
 fn idf(doc_freq: u64, docs: u64) -> f32 {
-    let (n, df) = (docs as f32, doc_freq as f32);
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.1)
+    bm25_idf(doc_freq, docs).max(0.1)
 }
 
 /// One query word: the best-scoring of its candidates over the fields they occur in.
