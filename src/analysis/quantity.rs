@@ -116,6 +116,12 @@ pub fn is_size_word(token: &str) -> bool {
     token.starts_with(|c: char| c.is_ascii_digit()) || token == "x" || unit_alias(token).is_some()
 }
 
+/// Whether an analyzed word of a title belongs to its pack size, counting the words of a
+/// multipack note as well: "100 g (Pack of 3)".
+pub fn is_pack_word(token: &str) -> bool {
+    is_size_word(token) || matches!(token, "pack" | "of")
+}
+
 /// Unit words and their base unit and factor, as they appear after analysis (lowercase,
 /// plural-folded, nukta-free).
 pub fn unit_alias(token: &str) -> Option<(Unit, f64)> {

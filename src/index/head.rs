@@ -7,7 +7,7 @@
 //! noun phrases with the head last, "X - qualifier" and "X / Y" forms, a Hindi alias in
 //! parentheses), and no crate parses product titles.
 
-use crate::analysis::{self, quantity::is_size_word};
+use crate::analysis::{self, quantity::is_pack_word};
 
 /// Most words a parenthetical may have to count as the head's alias.
 const MAX_ALIAS_WORDS: usize = 2;
@@ -101,11 +101,6 @@ fn split_parenthetical(text: &str) -> (String, Option<&str>) {
     }
     outside.push_str(rest);
     (outside, alias)
-}
-
-/// Whether a title word belongs to its pack size ("5", "kg", "pack of").
-fn is_pack_word(word: &str) -> bool {
-    is_size_word(word) || matches!(word, "pack" | "of")
 }
 
 /// The last word that is no part of a pack size ("Atta 5 kg" → "atta").
