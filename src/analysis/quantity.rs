@@ -119,7 +119,12 @@ pub fn is_size_word(token: &str) -> bool {
 /// Whether an analyzed word of a title belongs to its pack size, counting the words of a
 /// multipack note as well: "100 g (Pack of 3)".
 pub fn is_pack_word(token: &str) -> bool {
-    is_size_word(token) || matches!(token, "pack" | "of")
+    is_size_word(token) || is_multipack_word(token)
+}
+
+/// The words of a multipack note: the "pack of" in "(Pack of 3)".
+pub fn is_multipack_word(token: &str) -> bool {
+    matches!(token, "pack" | "of")
 }
 
 /// Unit words and their base unit and factor, as they appear after analysis (lowercase,

@@ -10,7 +10,7 @@ use fst::Map;
 use super::{
     Entry, Suggester, SuggestionKind, MAX_PER_KEY, PHONETIC_SPACE, SHORT_PREFIX_CHARS, TEXT_SPACE,
 };
-use crate::analysis::quantity::is_size_word;
+use crate::analysis::quantity::{is_multipack_word, is_pack_word, is_size_word};
 use crate::analysis::{self, phonetic};
 use crate::catalog::Product;
 use crate::error::{Error, Result};
@@ -93,18 +93,26 @@ pub fn title_stem(title: &str) -> &str {
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - title.as_ptr() as usize, w))
         .collect();
+    let all = |word: &str, test: fn(&str) -> bool| {
+        let tokens = analysis::tokens(word);
+        !tokens.is_empty() && tokens.iter().all(|t| test(t))
+    };
     let mut end = words.len();
     while end > 1 {
-        let tokens = analysis::tokens(words[end - 1].1);
-        let is_size = !tokens.is_empty() && tokens.iter().all(|t| is_size_word(t));
-        if !is_size {
+        // "Pack of" counts once a size has been dropped after it: "100 g (Pack of 3)" goes,
+        // "Gel Ice Pack" keeps its pack.
+        let word = words[end - 1].1;
+        if !(all(word, is_size_word) || end < words.len() && all(word, is_pack_word)) {
             break;
         }
         end -= 1;
     }
     // A pack size starts with a number ("500 g", "4 x 125 g"); a unit word before it is part
-    // of the name: "Parle G 250 g", "Parle G".
-    while end < words.len() && !words[end].1.chars().any(char::is_numeric) {
+    // of the name: "Parle G 250 g", "Parle G". A multipack note is no part of it.
+    while end < words.len()
+        && !words[end].1.chars().any(char::is_numeric)
+        && !all(words[end].1, is_multipack_word)
+    {
         end += 1;
     }
     match words.get(end.wrapping_sub(1)) {
@@ -263,5 +271,11 @@ mod tests {
         assert_eq!(title_stem("Parle G 250 g"), "Parle G");
         assert_eq!(title_stem("500 g"), "500 g");
         assert_eq!(title_stem("तूर दाल १ किलो"), "तूर दाल");
+        assert_eq!(
+            title_stem("Amul Dark 55% Chocolate 40 g (Pack of 3)"),
+            "Amul Dark 55% Chocolate"
+        );
+        assert_eq!(title_stem("Parle G (Pack of 2)"), "Parle G");
+        assert_eq!(title_stem("Gel Ice Pack"), "Gel Ice Pack");
     }
 }
