@@ -22,10 +22,23 @@ pub struct Config {
     pub admin_key: Option<String>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: u64,
-    /// Write tasks that may wait in the queue before new ones get 503.
-    pub task_queue_capacity: usize,
-    /// Threads that run write tasks (different catalogs in parallel).
-    pub task_workers: usize,
+    /// Write tasks that may wait, all catalogs together, before new ones get 503.
+    #[serde(alias = "task_queue_capacity")]
+    pub max_pending_total: usize,
+    /// Write tasks one catalog may have waiting before new ones get 429.
+    pub max_pending_tasks: usize,
+    /// Index workers: threads that run write tasks, catalogs in turn (all but one may run
+    /// full replaces at once).
+    #[serde(alias = "task_workers")]
+    pub index_workers: usize,
+    /// Starts of a task (interrupted by crashes or restarts) before it is given up.
+    pub max_task_attempts: u32,
+    /// Memory the open catalogs may hold, in MiB; least recently used ones close beyond it.
+    pub catalog_cache_mb: u64,
+    /// Bytes of spooled feeds that may wait to be indexed, in MiB.
+    pub max_spool_mb: u64,
+    /// Free disk space below which feeds are refused with 503 `disk_full`, in MiB.
+    pub min_free_disk_mb: u64,
     /// tantivy indexing threads for a full replace.
     pub index_threads: usize,
     /// tantivy writer memory budget for a full replace, in MiB.
@@ -47,8 +60,13 @@ impl Default for Config {
             demo: true,
             admin_key: None,
             max_body_bytes: 256 * 1024 * 1024,
-            task_queue_capacity: 10_000,
-            task_workers: 2,
+            max_pending_total: 100_000,
+            max_pending_tasks: 5_000,
+            index_workers: 2,
+            max_task_attempts: 3,
+            catalog_cache_mb: 1024,
+            max_spool_mb: 4096,
+            min_free_disk_mb: 100,
             index_threads: cores.clamp(1, 4),
             index_memory_mib: 200,
             max_concurrent_searches: 1024,
@@ -95,11 +113,26 @@ impl Config {
         if let Some(v) = var("KIRANA_MAX_BODY_BYTES") {
             self.max_body_bytes = parse_env("KIRANA_MAX_BODY_BYTES", &v)?;
         }
-        if let Some(v) = var("KIRANA_TASK_QUEUE_CAPACITY") {
-            self.task_queue_capacity = parse_env("KIRANA_TASK_QUEUE_CAPACITY", &v)?;
+        if let Some(v) = var("KIRANA_MAX_PENDING_TOTAL") {
+            self.max_pending_total = parse_env("KIRANA_MAX_PENDING_TOTAL", &v)?;
         }
-        if let Some(v) = var("KIRANA_TASK_WORKERS") {
-            self.task_workers = parse_env("KIRANA_TASK_WORKERS", &v)?;
+        if let Some(v) = var("KIRANA_MAX_PENDING_TASKS") {
+            self.max_pending_tasks = parse_env("KIRANA_MAX_PENDING_TASKS", &v)?;
+        }
+        if let Some(v) = var("KIRANA_INDEX_WORKERS") {
+            self.index_workers = parse_env("KIRANA_INDEX_WORKERS", &v)?;
+        }
+        if let Some(v) = var("KIRANA_MAX_TASK_ATTEMPTS") {
+            self.max_task_attempts = parse_env("KIRANA_MAX_TASK_ATTEMPTS", &v)?;
+        }
+        if let Some(v) = var("KIRANA_CATALOG_CACHE_MB") {
+            self.catalog_cache_mb = parse_env("KIRANA_CATALOG_CACHE_MB", &v)?;
+        }
+        if let Some(v) = var("KIRANA_MAX_SPOOL_MB") {
+            self.max_spool_mb = parse_env("KIRANA_MAX_SPOOL_MB", &v)?;
+        }
+        if let Some(v) = var("KIRANA_MIN_FREE_DISK_MB") {
+            self.min_free_disk_mb = parse_env("KIRANA_MIN_FREE_DISK_MB", &v)?;
         }
         if let Some(v) = var("KIRANA_INDEX_THREADS") {
             self.index_threads = parse_env("KIRANA_INDEX_THREADS", &v)?;
@@ -111,8 +144,12 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         let positive = [
             ("max_body_bytes", self.max_body_bytes as usize),
-            ("task_queue_capacity", self.task_queue_capacity),
-            ("task_workers", self.task_workers),
+            ("max_pending_total", self.max_pending_total),
+            ("max_pending_tasks", self.max_pending_tasks),
+            ("index_workers", self.index_workers),
+            ("max_task_attempts", self.max_task_attempts as usize),
+            ("catalog_cache_mb", self.catalog_cache_mb as usize),
+            ("max_spool_mb", self.max_spool_mb as usize),
             ("index_threads", self.index_threads),
             ("max_concurrent_searches", self.max_concurrent_searches),
         ];
@@ -177,6 +214,16 @@ mod tests {
             .unwrap();
         assert_eq!(config.listen.port(), 9999);
         assert_eq!(config.data_dir, PathBuf::from("/tmp/k"));
+        config
+            .apply_env(|name| (name == "KIRANA_CATALOG_CACHE_MB").then(|| "256".into()))
+            .unwrap();
+        assert_eq!(config.catalog_cache_mb, 256);
+    }
+
+    #[test]
+    fn older_setting_names_still_read() {
+        let config: Config = toml::from_str("task_workers = 3\ntask_queue_capacity = 7").unwrap();
+        assert_eq!((config.index_workers, config.max_pending_total), (3, 7));
     }
 
     #[test]

@@ -13,15 +13,27 @@ pub enum Error {
     /// A catalog, task, product or key that does not exist.
     #[error("{message}")]
     NotFound { code: &'static str, message: String },
-    /// Too much work queued; try again after the given number of seconds.
+    /// Too much work queued for the whole node; try again after the given number of seconds.
     #[error("{message}")]
     Overloaded {
         message: String,
         retry_after_secs: u64,
     },
-    /// The service is starting or shutting down.
+    /// One caller (a catalog) has too much work queued; it should slow down.
     #[error("{message}")]
-    Unavailable { message: String },
+    TooManyRequests {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+    },
+    /// Something the request needs cannot serve now (shutting down, a catalog whose files
+    /// cannot be read, a full disk); `code` says which.
+    #[error("{message}")]
+    Unavailable {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+    },
     /// A failure of ours (disk, index); details are logged, never shown to a client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -47,6 +59,15 @@ impl Error {
     /// An internal error, carrying the detail for the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Error::Internal(detail.to_string())
+    }
+
+    /// A 503 with a stable code, to retry after `retry_after_secs`.
+    pub fn unavailable(code: &'static str, message: impl Into<String>, retry_after_secs: u64) -> Self {
+        Error::Unavailable {
+            code,
+            message: message.into(),
+            retry_after_secs,
+        }
     }
 
     /// Whether the caller caused it (as opposed to us).

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use super::lexicon::{BaseUnit, Lexicon};
 
 /// The base unit a quantity is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[repr(u64)]
 pub enum Unit {
     /// Mass, in grams.
@@ -36,7 +36,7 @@ impl Unit {
 }
 
 /// An amount in a base unit.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quantity {
     /// Amount in `unit`.
     pub value: f64,

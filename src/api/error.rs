@@ -92,9 +92,21 @@ impl From<Error> for ApiError {
                 message,
                 retry_after_secs,
             } => ApiError::overloaded(message, retry_after_secs),
-            Error::Unavailable { message } => ApiError {
-                retry_after_secs: Some(1),
-                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+            Error::TooManyRequests {
+                code,
+                message,
+                retry_after_secs,
+            } => ApiError {
+                retry_after_secs: Some(retry_after_secs),
+                ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+            },
+            Error::Unavailable {
+                code,
+                message,
+                retry_after_secs,
+            } => ApiError {
+                retry_after_secs: Some(retry_after_secs),
+                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
             },
             Error::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -44,10 +44,10 @@ impl Metrics {
     /// Prometheus text, with gauges refreshed from the engine.
     pub fn render(&self, state: &AppState) -> String {
         metrics::gauge!("kirana_task_queue_depth").set(state.engine.queue_depth() as f64);
-        for info in state.engine.catalogs() {
-            metrics::gauge!("kirana_catalog_documents", "catalog" => info.catalog.clone())
-                .set(info.documents as f64);
-        }
+        let cache = state.engine.cache_stats();
+        metrics::gauge!("kirana_catalogs").set(cache.catalogs as f64);
+        metrics::gauge!("kirana_open_catalogs").set(cache.open as f64);
+        metrics::gauge!("kirana_catalog_cache_bytes").set((cache.weight_kib * 1024) as f64);
         self.handle.render()
     }
 }

@@ -40,6 +40,49 @@ fn parse_number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, ApiE
     })
 }
 
+/// `limit` and `offset` of a listing, plus the other parameters it allows (`extra`, by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: usize,
+    pub offset: usize,
+    /// The allowed extra parameters that were given.
+    pub extra: Vec<(String, String)>,
+}
+
+/// Reads `limit` (1..=`max`, default `default`) and `offset`; any parameter not in `extra`
+/// is refused.
+pub fn paging(
+    raw: Option<&str>,
+    default: usize,
+    max: usize,
+    extra: &[&str],
+) -> Result<Paging, ApiError> {
+    let mut paging = Paging {
+        limit: default,
+        offset: 0,
+        extra: Vec::new(),
+    };
+    for (name, value) in query_pairs(raw) {
+        match name.as_str() {
+            "limit" => paging.limit = parse_number("limit", &value)?,
+            "offset" => paging.offset = parse_number("offset", &value)?,
+            other if extra.contains(&other) => paging.extra.push((name, value)),
+            other => {
+                let mut allowed = vec!["limit", "offset"];
+                allowed.extend_from_slice(extra);
+                return Err(unknown_parameter(other, &allowed.join(", ")));
+            }
+        }
+    }
+    if !(1..=max).contains(&paging.limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            format!("limit must be between 1 and {max}, got {}", paging.limit),
+        ));
+    }
+    Ok(paging)
+}
+
 fn parse_bool(name: &str, value: &str) -> Result<bool, ApiError> {
     match value.trim() {
         "true" | "1" | "yes" => Ok(true),

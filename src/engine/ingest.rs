@@ -10,12 +10,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tantivy::TantivyDocument;
 
-use super::catalogs::build_suggester;
-use super::tasks::{OnError, Task, TaskError, TaskSource};
+use super::catalog::write_suggester;
+use super::tasks::{OnError, Task, TaskError, TaskKind, TaskSource};
 use super::{Catalog, Engine};
 use crate::catalog::{product_from_row, FeedReader, FeedRow, Product, RowError, ValidProduct};
 use crate::error::{Error, Result};
-use crate::index::{CatalogGeneration, Fields, GenerationBuilder};
+use crate::index::{CatalogGeneration, Change, Fields, GenerationBuilder};
 
 /// Rows validated and converted per parallel batch.
 const BATCH_ROWS: usize = 2_048;
@@ -91,7 +91,7 @@ fn for_each_batch(
                 Err(errors) => task.reject(errors),
             }
         }
-        engine.publish_progress(task);
+        engine.queue.progress(task);
     }
 }
 
@@ -141,27 +141,80 @@ pub fn replace(
         return Ok(Some(feed_rejected(task)));
     }
     task.indexed = builder.products();
-    let generation = builder.finish()?;
-    let suggester = build_suggester(&generation)?;
+    publish(catalog, builder.finish()?, number)?;
+    Ok(None)
+}
+
+/// Writes the suggestions of a finished generation, makes it live, and removes the one it
+/// replaced.
+fn publish(catalog: &Arc<Catalog>, generation: CatalogGeneration, number: u64) -> Result<()> {
+    write_suggester(&generation)?;
     CatalogGeneration::publish(&catalog.dir, number)?;
-    let old = catalog.swap(Arc::new(generation), suggester);
+    let old = catalog.swap(Arc::new(generation));
     if let Some(old) = old {
         let old_dir = old.dir().to_path_buf();
         drop(old);
-        // Searches still holding the old snapshot keep their mmaps; the files can go.
+        // Searches still holding the old snapshot keep its files in memory; the files can go.
         if let Err(err) = std::fs::remove_dir_all(&old_dir) {
             tracing::warn!(dir = %old_dir.display(), %err, "could not remove replaced generation");
         }
     }
-    Ok(None)
+    Ok(())
 }
 
-/// Upsert: products replace those with the same id; a new catalog gets a first generation.
-pub fn upsert(
+/// Consecutive upserts and deletes of one catalog, applied in one commit in task order. A
+/// task whose feed is rejected (all-or-nothing) fails alone; the others still apply.
+pub fn apply_changes(
     engine: &Engine,
     catalog: &Arc<Catalog>,
+    tasks: &mut [Task],
+) -> Result<Vec<Option<TaskError>>> {
+    let mut outcomes = Vec::with_capacity(tasks.len());
+    let mut changes = Vec::with_capacity(tasks.len());
+    for task in tasks.iter_mut() {
+        match task.kind {
+            TaskKind::Upsert => match read_upsert(engine, task)? {
+                Ok(products) => {
+                    task.indexed = products.len() as u64;
+                    changes.push(Change::Upsert(products));
+                    outcomes.push(None);
+                }
+                Err(rejected) => {
+                    changes.push(Change::Upsert(Vec::new()));
+                    outcomes.push(Some(rejected));
+                }
+            },
+            TaskKind::Delete => {
+                let Some(TaskSource::Ids { ids }) = task.source.clone() else {
+                    return Err(Error::internal("delete task without ids"));
+                };
+                task.received = ids.len() as u64;
+                changes.push(Change::Delete(ids));
+                outcomes.push(None);
+            }
+            TaskKind::Replace => return Err(Error::internal("a replace in a batch of changes")),
+        }
+    }
+    match catalog.live() {
+        Some(generation) => {
+            let stats = generation.apply_changes(&changes)?;
+            for ((task, change), stats) in tasks.iter_mut().zip(&changes).zip(stats) {
+                if let Change::Delete(_) = change {
+                    task.indexed = stats.deleted;
+                }
+            }
+            catalog.suggestions_changed();
+        }
+        None => first_generation(engine, catalog, &changes)?,
+    }
+    Ok(outcomes)
+}
+
+/// An upsert's products (the last row of an id wins), or why the feed was rejected.
+fn read_upsert(
+    engine: &Engine,
     task: &mut Task,
-) -> Result<Option<TaskError>> {
+) -> Result<std::result::Result<Vec<Product>, TaskError>> {
     let mut products: BTreeMap<String, Product> = BTreeMap::new();
     for_each_batch(engine, task, None, |task, valid, _| {
         count_unknown(task, &valid);
@@ -174,47 +227,41 @@ pub fn upsert(
         Ok(())
     })?;
     if task.rejected > 0 && task.on_error == OnError::Abort {
-        return Ok(Some(feed_rejected(task)));
+        return Ok(Err(feed_rejected(task)));
     }
-    let products: Vec<Product> = products.into_values().collect();
-    task.indexed = products.len() as u64;
-    match catalog.live() {
-        Some(generation) => {
-            generation.apply_changes(&products, &[])?;
-            catalog.suggestions_changed();
-        }
-        None => {
-            let config = engine.config();
-            let number = CatalogGeneration::next_number(&catalog.dir);
-            let mut builder = GenerationBuilder::create(
-                &catalog.dir,
-                number,
-                1,
-                config.index_memory_mib * 1024 * 1024,
-            )?;
-            let fields = builder.fields();
-            for product in &products {
-                builder.add(&product.id, fields.document(product))?;
-            }
-            let generation = builder.finish()?;
-            let suggester = build_suggester(&generation)?;
-            CatalogGeneration::publish(&catalog.dir, number)?;
-            catalog.swap(Arc::new(generation), suggester);
-        }
-    }
-    Ok(None)
+    Ok(Ok(products.into_values().collect()))
 }
 
-/// Delete by ids.
-pub fn delete(catalog: &Arc<Catalog>, task: &mut Task) -> Result<Option<TaskError>> {
-    let Some(TaskSource::Ids { ids }) = task.source.clone() else {
-        return Err(Error::internal("delete task without ids"));
-    };
-    task.received = ids.len() as u64;
-    if let Some(generation) = catalog.live() {
-        let stats = generation.apply_changes(&[], &ids)?;
-        task.indexed = stats.deleted;
-        catalog.suggestions_changed();
+/// A catalog's first generation, from changes sent before it had one.
+fn first_generation(engine: &Engine, catalog: &Arc<Catalog>, changes: &[Change]) -> Result<()> {
+    let mut products: BTreeMap<&str, &Product> = BTreeMap::new();
+    for change in changes {
+        match change {
+            Change::Upsert(batch) => {
+                for product in batch {
+                    products.insert(&product.id, product);
+                }
+            }
+            Change::Delete(ids) => {
+                for id in ids {
+                    products.remove(id.as_str());
+                }
+            }
+        }
     }
-    Ok(None)
+    let number = CatalogGeneration::next_number(&catalog.dir);
+    let mut builder = GenerationBuilder::create(
+        &catalog.dir,
+        number,
+        1,
+        engine.config().index_memory_mib * 1024 * 1024,
+    )?;
+    let fields = builder.fields();
+    for product in products.values() {
+        if let Err(err) = builder.add(&product.id, fields.document(product)) {
+            builder.abandon();
+            return Err(err);
+        }
+    }
+    publish(catalog, builder.finish()?, number)
 }

@@ -1,81 +1,44 @@
-//! The set of catalogs and the write-task queue, behind a synchronous API the server calls.
-//! Searches read an immutable snapshot of a catalog's live generation; writes run one task per
-//! catalog at a time on worker threads, and every task is on disk before it is acknowledged.
+//! The engine behind the synchronous API the server calls: the registry of catalogs (opened on
+//! demand, kept in a bounded cache), the write queue with its index workers, and API keys.
+//! Searches read an immutable snapshot of a catalog's live generation; every write task is on
+//! disk before it is acknowledged.
 
-mod catalogs;
+mod catalog;
 mod ingest;
 pub mod keys;
+mod queue;
+mod registry;
+mod synonyms;
 pub mod tasks;
+mod workers;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use catalogs::{validate_catalog_name, Catalog, CatalogInfo};
-use tasks::{OnError, Task, TaskError, TaskKind, TaskSource, TaskStatus, TaskStore};
+pub use catalog::{validate_catalog_name, Catalog, CatalogInfo};
+pub use registry::CacheStats;
+pub use synonyms::{MAX_SYNONYM_CHARS, MAX_SYNONYM_GROUPS, MAX_SYNONYM_TERMS};
+use tasks::{OnError, Task, TaskKind, TaskSource, TaskStatus};
 
 use crate::catalog::{FeedFormat, Product};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::search::{SearchRequest, SearchResults};
 
-/// Most synonym groups a catalog may define.
-pub const MAX_SYNONYM_GROUPS: usize = 10_000;
-/// Most terms in one synonym group.
-pub const MAX_SYNONYM_TERMS: usize = 50;
-/// Longest synonym term, in characters.
-pub const MAX_SYNONYM_CHARS: usize = 100;
-
-/// Checks a catalog's synonym groups; the message names the first bad group.
-fn validate_synonyms(groups: &[Vec<String>]) -> Result<()> {
-    let invalid = |message: String| Err(Error::invalid("invalid_synonyms", message));
-    if groups.len() > MAX_SYNONYM_GROUPS {
-        return invalid(format!(
-            "at most {MAX_SYNONYM_GROUPS} synonym groups, got {}",
-            groups.len()
-        ));
-    }
-    for (at, group) in groups.iter().enumerate() {
-        if !(2..=MAX_SYNONYM_TERMS).contains(&group.len()) {
-            return invalid(format!(
-                "synonym group {at} must have 2 to {MAX_SYNONYM_TERMS} terms, got {}",
-                group.len()
-            ));
-        }
-        for term in group {
-            let chars = term.chars().count();
-            if chars > MAX_SYNONYM_CHARS || crate::analysis::tokens(term).is_empty() {
-                return invalid(format!(
-                    "synonym group {at}: term {term:?} must have 1 to {MAX_SYNONYM_CHARS} characters with at least one letter or digit"
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Name of the embedded default catalog.
 pub const DEMO_CATALOG: &str = "demo";
 /// Most suggestions one request may ask for.
 pub const MAX_SUGGEST_LIMIT: usize = 20;
-/// Seconds a client should wait before retrying when the queue is full.
-const RETRY_AFTER_SECS: u64 = 5;
-
-struct Queue {
-    store: TaskStore,
-    /// Catalogs with a task running now.
-    busy: Vec<String>,
-    shutting_down: bool,
-}
+/// Seconds a client should wait before retrying on a full disk.
+const DISK_FULL_RETRY_SECS: u64 = 60;
 
 /// The engine: catalogs, tasks and the workers that run them.
 pub struct Engine {
     config: Config,
-    catalogs: catalogs::Catalogs,
-    queue: Mutex<Queue>,
-    /// Signalled when a task is queued, progresses or finishes.
-    changed: Condvar,
+    registry: registry::Registry,
+    queue: queue::Queue,
     ready: AtomicBool,
     workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
     /// API keys.
@@ -83,103 +46,121 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens the data directory, loads every catalog, requeues unfinished tasks, queues the demo
-    /// catalog's first build when asked, and starts the workers. Loading happens on a
-    /// background thread; [`is_ready`](Self::is_ready) turns true when it is done.
+    /// Opens the data directory: recovers the task queue, registers every catalog from its
+    /// manifest (no index is opened), starts the index workers and queues the demo catalog's
+    /// first build when asked. Ready at once, unless the demo catalog is being built for the
+    /// first time: then [`is_ready`](Self::is_ready) turns true when it is.
     pub fn start(config: Config) -> Result<Arc<Engine>> {
         config.validate()?;
+        let started = Instant::now();
         std::fs::create_dir_all(config.catalogs_dir())?;
         std::fs::create_dir_all(spool_dir(&config))?;
-        let store = TaskStore::open(&config.data_dir.join("tasks"), config.task_history)?;
+        let (store, unfinished) =
+            tasks::TaskStore::open(&config.data_dir.join("tasks"), config.task_history)?;
+        let queue = queue::Queue::recover(
+            store,
+            unfinished,
+            queue::Limits {
+                workers: config.index_workers,
+                max_pending_per_catalog: config.max_pending_tasks,
+                max_pending_total: config.max_pending_total,
+                max_spool_bytes: config.max_spool_mb.saturating_mul(1 << 20),
+                max_attempts: config.max_task_attempts,
+            },
+        );
+        let (registry, outdated) =
+            registry::Registry::scan(config.catalogs_dir(), config.catalog_cache_mb)?;
         let keys = keys::KeyStore::open(
             config.data_dir.join("keys.json"),
             config.admin_key.as_deref(),
         )?;
         let engine = Arc::new(Engine {
-            catalogs: catalogs::Catalogs::new(config.catalogs_dir()),
-            queue: Mutex::new(Queue {
-                store,
-                busy: Vec::new(),
-                shutting_down: false,
-            }),
-            changed: Condvar::new(),
+            registry,
+            queue,
             ready: AtomicBool::new(false),
             workers: Mutex::new(Vec::new()),
             keys,
             config,
         });
-        let loader = Arc::clone(&engine);
-        std::thread::Builder::new()
-            .name("kirana-load".into())
-            .spawn(move || loader.load())?;
+        workers::start(&engine);
+        let demo = engine.queue_demo();
+        match demo {
+            Some(task_id) => {
+                let waiter = Arc::clone(&engine);
+                std::thread::Builder::new()
+                    .name("kirana-demo".into())
+                    .spawn(move || {
+                        waiter.queue.wait_task(task_id, Duration::from_secs(3600));
+                        waiter.set_ready();
+                    })?;
+            }
+            None => engine.set_ready(),
+        }
+        if !outdated.is_empty() {
+            let upgrader = Arc::clone(&engine);
+            std::thread::Builder::new()
+                .name("kirana-upgrade".into())
+                .spawn(move || upgrader.upgrade(outdated))?;
+        }
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "engine started"
+        );
         Ok(engine)
     }
 
-    /// Opens everything synchronously: for tools and tests that need a ready engine at once.
+    /// Starts and waits until ready: for tools and tests that need a ready engine at once.
     pub fn open(config: Config) -> Result<Arc<Engine>> {
         let engine = Engine::start(config)?;
         engine.wait_ready(Duration::from_secs(600));
         Ok(engine)
     }
 
-    fn load(self: Arc<Self>) {
-        let started = Instant::now();
-        if let Err(err) = self.catalogs.load_all() {
-            tracing::error!(%err, "loading catalogs failed");
+    /// Queues the demo catalog's first build when it is asked for, absent and not queued.
+    fn queue_demo(&self) -> Option<u64> {
+        if !self.config.demo
+            || self.registry.exists(DEMO_CATALOG)
+            || self.queue.has_work(DEMO_CATALOG)
+        {
+            return None;
         }
-        tracing::info!(
-            catalogs = self.catalogs.all().len(),
-            ms = started.elapsed().as_millis() as u64,
-            "catalogs loaded"
-        );
-        let demo_task = if self.config.demo && self.catalogs.get(DEMO_CATALOG).is_none() {
-            let mut queue = self.lock_queue();
-            if queue.store.has_queued(DEMO_CATALOG) {
+        match self.queue.enqueue(
+            DEMO_CATALOG,
+            TaskKind::Replace,
+            OnError::Abort,
+            TaskSource::Sample,
+        ) {
+            Ok(task) => {
+                tracing::info!(
+                    task_id = task.task_id,
+                    "building the demo catalog from the embedded sample"
+                );
+                Some(task.task_id)
+            }
+            Err(err) => {
+                tracing::error!(%err, "could not queue the demo catalog build");
                 None
-            } else {
-                match queue.store.enqueue(
-                    DEMO_CATALOG,
-                    TaskKind::Replace,
-                    OnError::Abort,
-                    TaskSource::Sample,
-                ) {
-                    Ok(task) => {
-                        tracing::info!(
-                            task_id = task.task_id,
-                            "building the demo catalog from the embedded sample"
-                        );
-                        Some(task.task_id)
-                    }
-                    Err(err) => {
-                        tracing::error!(%err, "could not queue the demo catalog build");
-                        None
-                    }
-                }
-            }
-        } else {
-            None
-        };
-        let mut workers = self.workers.lock().unwrap_or_else(|e| e.into_inner());
-        for n in 0..self.config.task_workers {
-            let worker = Arc::clone(&self);
-            match std::thread::Builder::new()
-                .name(format!("kirana-task-{n}"))
-                .spawn(move || worker.work())
-            {
-                Ok(handle) => workers.push(handle),
-                Err(err) => tracing::error!(%err, "could not start a task worker"),
             }
         }
-        drop(workers);
-        if let Some(id) = demo_task {
-            self.wait_task(id, Duration::from_secs(3600));
+    }
+
+    /// Opens, once, catalogs written by an older kirana, so their upgrade does not fall on a
+    /// shopper's search.
+    fn upgrade(&self, names: Vec<String>) {
+        for name in names {
+            if let Err(err) = self.registry.open(&name) {
+                tracing::error!(catalog = %name, %err, "catalog written by an older kirana could not be opened");
+            }
         }
+    }
+
+    fn set_ready(&self) {
         self.ready.store(true, Ordering::SeqCst);
-        self.changed.notify_all();
         tracing::info!("ready");
     }
 
-    /// Whether every catalog on disk is loaded (and the demo catalog built, when asked).
+    /// Whether the task queue is recovered and the catalogs registered (and the demo catalog
+    /// built, on its first start).
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::SeqCst)
     }
@@ -187,17 +168,11 @@ impl Engine {
     /// Blocks until ready or `timeout`.
     pub fn wait_ready(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        let mut queue = self.lock_queue();
         while !self.is_ready() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if Instant::now() >= deadline {
                 return false;
             }
-            queue = self
-                .changed
-                .wait_timeout(queue, left.min(Duration::from_millis(50)))
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            std::thread::sleep(Duration::from_millis(10));
         }
         true
     }
@@ -212,8 +187,22 @@ impl Engine {
         spool_dir(&self.config)
     }
 
-    fn lock_queue(&self) -> MutexGuard<'_, Queue> {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    /// Whether a feed of about `bytes` may be spooled for `catalog` now: the catalog's queue
+    /// has room, the spool limit holds, and the disk keeps `min_free_disk_mb` free after it.
+    pub fn check_feed_room(&self, catalog: &str, bytes: u64) -> Result<()> {
+        validate_catalog_name(catalog)?;
+        self.queue.check_room(catalog, bytes)?;
+        let free = fs4::available_space(&self.config.data_dir)?;
+        let reserve = self.config.min_free_disk_mb.saturating_mul(1 << 20);
+        if free < reserve.saturating_add(bytes) {
+            tracing::error!(free_mb = free >> 20, reserve_mb = reserve >> 20, "disk full: refusing a feed");
+            return Err(Error::unavailable(
+                "disk_full",
+                "the server's disk is too full to accept this feed; nothing was written. Retry later",
+                DISK_FULL_RETRY_SECS,
+            ));
+        }
+        Ok(())
     }
 
     /// Queues a full replace or an upsert from a spooled feed. The spool file becomes the
@@ -227,16 +216,12 @@ impl Engine {
         on_error: OnError,
     ) -> Result<Task> {
         validate_catalog_name(catalog)?;
-        self.enqueue(
-            catalog,
-            kind,
-            on_error,
-            TaskSource::Feed {
-                path: spool,
-                format: format.into(),
-                spooled: true,
-            },
-        )
+        let source = TaskSource::Feed {
+            path: spool,
+            format: format.into(),
+            spooled: true,
+        };
+        self.queue.enqueue(catalog, kind, on_error, source)
     }
 
     /// Queues a full replace from a file the caller keeps (the `index` command).
@@ -248,22 +233,19 @@ impl Engine {
         on_error: OnError,
     ) -> Result<Task> {
         validate_catalog_name(catalog)?;
-        self.enqueue(
-            catalog,
-            TaskKind::Replace,
-            on_error,
-            TaskSource::Feed {
-                path,
-                format: format.into(),
-                spooled: false,
-            },
-        )
+        let source = TaskSource::Feed {
+            path,
+            format: format.into(),
+            spooled: false,
+        };
+        self.queue
+            .enqueue(catalog, TaskKind::Replace, on_error, source)
     }
 
     /// Queues a delete of products by id.
     pub fn enqueue_delete(&self, catalog: &str, ids: Vec<String>) -> Result<Task> {
-        self.catalog(catalog)?;
-        self.enqueue(
+        self.catalog_info(catalog)?;
+        self.queue.enqueue(
             catalog,
             TaskKind::Delete,
             OnError::Abort,
@@ -271,163 +253,44 @@ impl Engine {
         )
     }
 
-    fn enqueue(
-        &self,
-        catalog: &str,
-        kind: TaskKind,
-        on_error: OnError,
-        source: TaskSource,
-    ) -> Result<Task> {
-        let mut queue = self.lock_queue();
-        if queue.shutting_down {
-            return Err(Error::Unavailable {
-                message: "kirana is shutting down; retry shortly".into(),
-            });
-        }
-        if queue.store.queue_len() >= self.config.task_queue_capacity {
-            return Err(Error::Overloaded {
-                message: format!(
-                    "{} write tasks are already queued; retry in a few seconds",
-                    queue.store.queue_len()
-                ),
-                retry_after_secs: RETRY_AFTER_SECS,
-            });
-        }
-        let task = queue.store.enqueue(catalog, kind, on_error, source)?;
-        drop(queue);
-        self.changed.notify_all();
-        Ok(task)
-    }
-
     /// A task by id.
     pub fn task(&self, id: u64) -> Result<Task> {
-        self.lock_queue()
-            .store
-            .get(id)
-            .cloned()
+        self.queue
+            .task(id)
             .ok_or_else(|| Error::not_found("task_not_found", format!("no task {id}")))
+    }
+
+    /// A page of a catalog's tasks, newest first, optionally of one status, and how many
+    /// match.
+    pub fn tasks(
+        &self,
+        catalog: &str,
+        status: Option<TaskStatus>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(Vec<Task>, usize)> {
+        validate_catalog_name(catalog)?;
+        Ok(self.queue.list(catalog, status, limit, offset))
     }
 
     /// Waits until task `id` has finished or `timeout` passes; returns it as it is then.
     pub fn wait_task(&self, id: u64, timeout: Duration) -> Option<Task> {
-        let deadline = Instant::now() + timeout;
-        let mut queue = self.lock_queue();
-        loop {
-            let task = queue.store.get(id)?.clone();
-            let left = deadline.saturating_duration_since(Instant::now());
-            if task.status.is_finished() || left.is_zero() {
-                return Some(task);
-            }
-            queue = self
-                .changed
-                .wait_timeout(queue, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+        self.queue.wait_task(id, timeout)
     }
 
     /// Write tasks waiting to run.
     pub fn queue_depth(&self) -> usize {
-        self.lock_queue().store.queue_len()
+        self.queue.depth()
     }
 
-    /// Shows a running task's counters to readers.
-    fn publish_progress(&self, task: &Task) {
-        let mut queue = self.lock_queue();
-        if let Some(stored) = queue.store.get_mut(task.task_id) {
-            stored.received = task.received;
-            stored.rejected = task.rejected;
-            stored.indexed = task.indexed;
-        }
+    /// Catalogs known and open.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.registry.cache_stats()
     }
 
-    fn work(self: Arc<Self>) {
-        loop {
-            let mut task = {
-                let mut queue = self.lock_queue();
-                loop {
-                    if queue.shutting_down {
-                        return;
-                    }
-                    let busy = queue.busy.clone();
-                    if let Some(task) = queue.store.take_next(&busy) {
-                        queue.busy.push(task.catalog.clone());
-                        break task;
-                    }
-                    queue = self.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
-                }
-            };
-            task.status = TaskStatus::Processing;
-            task.started_at = Some(crate::index::now_rfc3339());
-            self.store_task(&task);
-            let started = Instant::now();
-            let outcome = self.run(&mut task);
-            task.finished_at = Some(crate::index::now_rfc3339());
-            match outcome {
-                Ok(None) => task.status = TaskStatus::Succeeded,
-                Ok(Some(error)) => {
-                    task.status = TaskStatus::Failed;
-                    task.error = Some(error);
-                }
-                Err(err) => {
-                    tracing::error!(task_id = task.task_id, catalog = %task.catalog, %err, "task failed");
-                    task.status = TaskStatus::Failed;
-                    task.error = Some(TaskError {
-                        code: "internal".into(),
-                        message: "the task failed inside kirana; the live catalog is unchanged. See the server log.".into(),
-                    });
-                }
-            }
-            tracing::info!(
-                task_id = task.task_id,
-                catalog = %task.catalog,
-                kind = ?task.kind,
-                status = ?task.status,
-                received = task.received,
-                indexed = task.indexed,
-                rejected = task.rejected,
-                ms = started.elapsed().as_millis() as u64,
-                "task finished"
-            );
-            if let Some(TaskSource::Feed {
-                path,
-                spooled: true,
-                ..
-            }) = &task.source
-            {
-                let _ = std::fs::remove_file(path);
-            }
-            self.store_task(&task);
-            let mut queue = self.lock_queue();
-            queue.busy.retain(|c| c != &task.catalog);
-            drop(queue);
-            self.changed.notify_all();
-        }
-    }
-
-    fn store_task(&self, task: &Task) {
-        if let Err(err) = self.lock_queue().store.update(task.clone()) {
-            tracing::error!(task_id = task.task_id, %err, "could not persist task state");
-        }
-        self.changed.notify_all();
-    }
-
-    fn run(&self, task: &mut Task) -> Result<Option<TaskError>> {
-        let catalog = self.catalogs.get_or_create(&task.catalog)?;
-        match task.kind {
-            TaskKind::Replace => ingest::replace(self, &catalog, task),
-            TaskKind::Upsert => ingest::upsert(self, &catalog, task),
-            TaskKind::Delete => ingest::delete(&catalog, task),
-        }
-    }
-
-    /// A catalog that exists and has a live generation.
+    /// A catalog that exists and has a live generation, opened if it is not.
     pub fn catalog(&self, name: &str) -> Result<Arc<Catalog>> {
-        validate_catalog_name(name)?;
-        self.catalogs
-            .get(name)
-            .filter(|c| c.live().is_some())
-            .ok_or_else(|| Error::not_found("catalog_not_found", format!("no catalog named {name:?}; create it with PUT /v1/catalogs/{name}/products")))
+        self.registry.open(name)
     }
 
     /// Searches a catalog.
@@ -448,8 +311,10 @@ impl Engine {
     /// Replaces a catalog's own synonym groups; searches use them at once, no reindex.
     pub fn set_synonyms(&self, catalog: &str, groups: Vec<Vec<String>>) -> Result<()> {
         let catalog = self.catalog(catalog)?;
-        validate_synonyms(&groups)?;
-        catalog.set_synonym_groups(groups)
+        synonyms::validate(&groups)?;
+        catalog.set_synonym_groups(groups)?;
+        self.registry.reweigh(&catalog);
+        Ok(())
     }
 
     /// Completions of what a shopper is typing.
@@ -465,12 +330,11 @@ impl Engine {
                 format!("limit must be between 1 and {MAX_SUGGEST_LIMIT}, got {limit}"),
             ));
         }
-        let suggester = self
-            .catalog(catalog)?
-            .suggester()
-            .ok_or_else(|| Error::Unavailable {
-                message: format!("suggestions for {catalog:?} are being built; retry shortly"),
-            })?;
+        let catalog = self.catalog(catalog)?;
+        let (suggester, loaded) = catalog.suggester()?;
+        if loaded {
+            self.registry.reweigh(&catalog);
+        }
         Ok(suggester.suggest(query, limit))
     }
 
@@ -488,45 +352,33 @@ impl Engine {
         })
     }
 
-    /// Stats of one catalog.
+    /// Stats of one catalog, without opening it.
     pub fn catalog_info(&self, name: &str) -> Result<CatalogInfo> {
-        self.catalog(name)?.info().ok_or_else(|| {
-            Error::not_found("catalog_not_found", format!("no catalog named {name:?}"))
-        })
+        self.registry.info(name)
     }
 
-    /// Stats of every catalog, by name.
-    pub fn catalogs(&self) -> Vec<CatalogInfo> {
-        self.catalogs
-            .all()
-            .iter()
-            .filter_map(|c| c.info())
-            .collect()
+    /// A page of catalogs by name, and how many there are; no index is opened.
+    pub fn catalogs(&self, limit: usize, offset: usize) -> (Vec<CatalogInfo>, usize) {
+        self.registry.list(limit, offset)
     }
 
-    /// Deletes a catalog and everything queued for it.
+    /// Deletes a catalog: its waiting tasks fail, a running one finishes first, then its files
+    /// go.
     pub fn delete_catalog(&self, name: &str) -> Result<()> {
-        self.catalog(name)?;
-        let mut queue = self.lock_queue();
-        queue.store.cancel_queued(
+        self.catalog_info(name)?;
+        self.queue.cancel_and_hold(
             name,
-            TaskError {
-                code: "catalog_deleted".into(),
-                message: format!("catalog {name:?} was deleted before this task ran"),
-            },
-        )?;
-        // Wait for a running task of this catalog to end, so it cannot recreate files.
-        while queue.busy.iter().any(|c| c == name) {
-            queue = self.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
-        }
-        self.catalogs.remove(name)?;
-        Ok(())
+            "catalog_deleted",
+            &format!("catalog {name:?} was deleted before this task ran"),
+        );
+        let removed = self.registry.remove(name);
+        self.queue.release(name);
+        removed
     }
 
     /// Stops taking tasks and waits for the running ones to finish.
     pub fn shutdown(&self) {
-        self.lock_queue().shutting_down = true;
-        self.changed.notify_all();
+        self.queue.shut_down();
         let workers: Vec<_> = self
             .workers
             .lock()

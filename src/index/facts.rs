@@ -4,6 +4,7 @@
 //! sparse column (popularity, price, size); a search touches thousands of hits, a snapshot is
 //! built once per change.
 
+use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
@@ -11,7 +12,7 @@ use crate::analysis::{Quantity, Unit};
 use crate::error::Result;
 
 /// One document's ranking inputs.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DocFacts {
     /// Position of the product id among all ids of the snapshot, in byte order: ties between
     /// equally good hits break by it.
@@ -26,9 +27,47 @@ pub struct DocFacts {
     pub size: Option<Quantity>,
 }
 
-/// Ids and facts of every document of a snapshot, by segment and doc id.
+/// The product ids of one segment, by doc id, in one string: a few bytes a product instead of
+/// an allocation each.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+struct IdColumn {
+    text: String,
+    /// End of each doc's id in `text`.
+    ends: Vec<u32>,
+}
+
+impl IdColumn {
+    fn from_ids(ids: &[Box<str>]) -> IdColumn {
+        let mut column = IdColumn {
+            text: String::with_capacity(ids.iter().map(|id| id.len()).sum()),
+            ends: Vec::with_capacity(ids.len()),
+        };
+        for id in ids {
+            column.text.push_str(id);
+            column.ends.push(column.text.len() as u32);
+        }
+        column
+    }
+
+    fn get(&self, doc: usize) -> Option<&str> {
+        let end = *self.ends.get(doc)? as usize;
+        let start = match doc {
+            0 => 0,
+            _ => self.ends[doc - 1] as usize,
+        };
+        self.text.get(start..end)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4
+    }
+}
+
+/// Ids and facts of every document of a snapshot, by segment and doc id. Written with each
+/// commit and read back when a catalog opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocTable {
-    ids: Vec<Vec<Box<str>>>,
+    ids: Vec<IdColumn>,
     facts: Vec<Vec<DocFacts>>,
     /// Popularity assumed for products that carry none: the catalog's median.
     pub neutral_popularity: f64,
@@ -47,7 +86,7 @@ impl DocTable {
             .map(|(segment, ranks)| segment_facts(segment, ranks, neutral_popularity))
             .collect();
         Ok(DocTable {
-            ids,
+            ids: ids.iter().map(|ids| IdColumn::from_ids(ids)).collect(),
             facts,
             neutral_popularity,
         })
@@ -58,7 +97,29 @@ impl DocTable {
         self.ids
             .get(address.segment_ord as usize)
             .and_then(|ids| ids.get(address.doc_id as usize))
-            .map_or("", |id| id)
+            .unwrap_or("")
+    }
+
+    /// Whether the table has one segment of `max_doc` documents for each of `segments`.
+    pub fn fits(&self, segments: &[u32]) -> bool {
+        self.ids.len() == segments.len()
+            && self.facts.len() == segments.len()
+            && segments.iter().zip(&self.ids).zip(&self.facts).all(
+                |((&max_doc, ids), facts)| {
+                    ids.ends.len() == max_doc as usize && facts.len() == max_doc as usize
+                },
+            )
+    }
+
+    /// Bytes the table holds.
+    pub fn heap_bytes(&self) -> usize {
+        let ids: usize = self.ids.iter().map(IdColumn::heap_bytes).sum();
+        let facts: usize = self
+            .facts
+            .iter()
+            .map(|f| f.capacity() * std::mem::size_of::<DocFacts>())
+            .sum();
+        ids + facts
     }
 
     /// The facts of every document of segment `segment_ord`, by doc id.

@@ -1,14 +1,17 @@
 //! One generation of a catalog: an opened tantivy index plus the snapshot searches read.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, FieldType};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
+use super::directory::LoadedDirectory;
 use super::facts::DocTable;
+use super::manifest::{dir_size, Manifest, SCHEMA_VERSION};
+use super::serving::{self, ServingData};
 use super::{schema, write_atomically, Fields, WordDictionary};
 use crate::analysis::register_analyzers;
 use crate::error::{Error, Result};
@@ -27,6 +30,8 @@ pub struct Snapshot {
     pub updated_at: String,
     /// Ids and ranking inputs of every document.
     pub docs: DocTable,
+    /// tantivy opstamp of the commit.
+    pub opstamp: u64,
     /// BM25 of each indexed text field, by field id, for a word in no document: a term's
     /// weight is this one scaled by its idf.
     bm25: Vec<Option<Bm25Weight>>,
@@ -57,10 +62,21 @@ pub struct CatalogGeneration {
     /// Generation number, increasing with every full replace.
     pub number: u64,
     dir: PathBuf,
-    index: Index,
-    reader: IndexReader,
     fields: Fields,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// The files of the live commit, kept so a reopen after a change shares unchanged ones.
+    directory: Mutex<LoadedDirectory>,
+    manifest: Mutex<Manifest>,
+}
+
+/// What one snapshot's index and tables hold in memory.
+fn snapshot_bytes(directory: &LoadedDirectory, snapshot: &Snapshot) -> usize {
+    /// tantivy's readers of one segment (per-field term dictionaries, columns, norms).
+    const SEGMENT_READER_BYTES: usize = 8 * 1024;
+    directory.loaded_bytes()
+        + snapshot.words.size_bytes()
+        + snapshot.docs.heap_bytes()
+        + snapshot.searcher.segment_readers().len() * SEGMENT_READER_BYTES
 }
 
 impl CatalogGeneration {
@@ -69,25 +85,57 @@ impl CatalogGeneration {
         format!("gen-{number:06}")
     }
 
-    /// Opens a finished generation directory.
+    /// Opens a finished generation directory: reads its manifest and the files of its live
+    /// commit; the word dictionary and document table come from the serving file the manifest
+    /// names. A generation without a manifest (an older kirana) or whose serving file does not
+    /// describe its live commit (a crash between the two writes) gets them computed and
+    /// written once. A generation of another schema version is refused.
     pub fn open(dir: &Path, number: u64) -> Result<CatalogGeneration> {
-        let directory = MmapDirectory::open(dir)
-            .map_err(|err| Error::internal(format!("{}: {err}", dir.display())))?;
-        let index = Index::open(directory)?;
-        register_analyzers(&index);
+        let manifest = Manifest::read(dir)?;
+        if let Some(manifest) = &manifest {
+            if manifest.schema_version != SCHEMA_VERSION {
+                return Err(Error::internal(format!(
+                    "{}: written under schema version {}, this kirana reads {SCHEMA_VERSION}",
+                    dir.display(),
+                    manifest.schema_version
+                )));
+            }
+        }
+        let directory = LoadedDirectory::load(dir, None)?;
+        let index = open_index(&directory)?;
         let fields = Fields::of(&index.schema())?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let snapshot = Arc::new(build_snapshot(&index, &reader, fields)?);
+        let stored = manifest
+            .as_ref()
+            .and_then(|m| serving::read(&dir.join(&m.serving), m.opstamp));
+        let (snapshot, written) = build_snapshot(&index, fields, stored)?;
+        let mut manifest = manifest.unwrap_or_else(|| Manifest {
+            catalog: catalog_name(dir),
+            generation: number,
+            documents: 0,
+            updated_at: String::new(),
+            size_bytes: 0,
+            schema_version: SCHEMA_VERSION,
+            opstamp: 0,
+            serving: String::new(),
+            suggest: None,
+            suggest_opstamp: None,
+        });
+        if let Some(data) = written {
+            tracing::info!(dir = %dir.display(), opstamp = snapshot.opstamp, "writing the serving file of the live commit");
+            manifest.serving = serving::write(dir, &data)?;
+            manifest.opstamp = snapshot.opstamp;
+            manifest.documents = snapshot.documents();
+            manifest.updated_at = snapshot.updated_at.clone();
+            manifest.size_bytes = dir_size(dir);
+            manifest.write(dir)?;
+        }
         Ok(CatalogGeneration {
             number,
             dir: dir.to_path_buf(),
-            index,
-            reader,
             fields,
-            snapshot: RwLock::new(snapshot),
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            directory: Mutex::new(directory),
+            manifest: Mutex::new(manifest),
         })
     }
 
@@ -100,6 +148,15 @@ impl CatalogGeneration {
             schema::build_schema(),
             tantivy::IndexSettings::default(),
         )?;
+        register_analyzers(&index);
+        Ok(index)
+    }
+
+    /// Opens the generation's index on disk for writing.
+    pub(super) fn writable_index(&self) -> Result<Index> {
+        let directory = MmapDirectory::open(&self.dir)
+            .map_err(|err| Error::internal(format!("{}: {err}", self.dir.display())))?;
+        let index = Index::open(directory)?;
         register_analyzers(&index);
         Ok(index)
     }
@@ -117,29 +174,52 @@ impl CatalogGeneration {
         self.fields
     }
 
-    pub(super) fn index(&self) -> &Index {
-        &self.index
-    }
-
-    /// Picks up the latest commit: reloads the reader and rebuilds the word dictionary.
+    /// Picks up the latest commit on disk: reads its new files, builds the word dictionary
+    /// and document table, writes them and the manifest, then lets searches see it.
     pub fn refresh(&self) -> Result<()> {
-        self.reader.reload()?;
-        let snapshot = Arc::new(build_snapshot(&self.index, &self.reader, self.fields)?);
-        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+        let mut directory = self.directory.lock().unwrap_or_else(|e| e.into_inner());
+        let loaded = LoadedDirectory::load(&self.dir, Some(&directory))?;
+        let index = open_index(&loaded)?;
+        let (snapshot, written) = build_snapshot(&index, self.fields, None)?;
+        let data = written.ok_or_else(|| Error::internal("a refreshed snapshot has no serving data"))?;
+        let serving = serving::write(&self.dir, &data)?;
+        self.update_manifest(|manifest| {
+            manifest.serving = serving;
+            manifest.opstamp = snapshot.opstamp;
+            manifest.documents = snapshot.documents();
+            manifest.updated_at = snapshot.updated_at.clone();
+        })?;
+        *directory = loaded;
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
         Ok(())
     }
 
-    /// Bytes the generation takes on disk.
+    /// The manifest as last written.
+    pub fn manifest(&self) -> Manifest {
+        self.manifest.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Changes the manifest, measures the generation's size and writes it.
+    pub fn update_manifest(&self, change: impl FnOnce(&mut Manifest)) -> Result<()> {
+        let mut manifest = self.manifest.lock().unwrap_or_else(|e| e.into_inner());
+        let mut next = manifest.clone();
+        change(&mut next);
+        next.size_bytes = dir_size(&self.dir);
+        next.write(&self.dir)?;
+        *manifest = next;
+        Ok(())
+    }
+
+    /// Bytes the generation holds in memory for searches (index files, word dictionary,
+    /// document table).
+    pub fn heap_bytes(&self) -> usize {
+        let directory = self.directory.lock().unwrap_or_else(|e| e.into_inner());
+        snapshot_bytes(&directory, &self.snapshot())
+    }
+
+    /// Bytes the generation takes on disk, as last measured.
     pub fn size_bytes(&self) -> u64 {
-        std::fs::read_dir(&self.dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter_map(|e| e.metadata().ok())
-                    .map(|m| m.len())
-                    .sum()
-            })
-            .unwrap_or(0)
+        self.manifest().size_bytes
     }
 
     /// The generation's directory.
@@ -153,23 +233,17 @@ impl CatalogGeneration {
         Ok(())
     }
 
-    /// Opens the live generation of a catalog and removes everything else in its directory
+    /// Opens the live generation of a catalog, then removes everything else in its directory
     /// (half-built generations from a crash, replaced generations). `None` when the catalog has
-    /// no published generation.
+    /// no published generation. Nothing is removed when the live generation does not open.
     pub fn open_current(catalog_dir: &Path) -> Result<Option<CatalogGeneration>> {
         let Some(number) = Self::current_number(catalog_dir)? else {
             return Ok(None);
         };
         let live = Self::dir_name(number);
-        for entry in std::fs::read_dir(catalog_dir)?.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("gen-") && name != live {
-                tracing::info!(dir = %entry.path().display(), "removing stale generation");
-                std::fs::remove_dir_all(entry.path())?;
-            }
-        }
-        Self::open(&catalog_dir.join(live), number).map(Some)
+        let generation = Self::open(&catalog_dir.join(&live), number)?;
+        remove_other_generations(catalog_dir, &live);
+        Ok(Some(generation))
     }
 
     /// The number of the catalog's live generation, if it has one.
@@ -181,6 +255,14 @@ impl CatalogGeneration {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(err.into()),
         }
+    }
+
+    /// The manifest of the catalog's live generation, read without opening it.
+    pub fn current_manifest(catalog_dir: &Path) -> Result<Option<Manifest>> {
+        let Some(number) = Self::current_number(catalog_dir)? else {
+            return Ok(None);
+        };
+        Manifest::read(&catalog_dir.join(Self::dir_name(number)))
     }
 
     /// Number the next generation of a catalog should take.
@@ -205,22 +287,85 @@ impl CatalogGeneration {
     }
 }
 
-fn build_snapshot(index: &Index, reader: &IndexReader, fields: Fields) -> Result<Snapshot> {
+/// Removes every generation directory of a catalog but `live`.
+fn remove_other_generations(catalog_dir: &Path, live: &str) {
+    for entry in std::fs::read_dir(catalog_dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("gen-") && name != live {
+            tracing::info!(dir = %entry.path().display(), "removing stale generation");
+            if let Err(err) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!(dir = %entry.path().display(), %err, "could not remove stale generation");
+            }
+        }
+    }
+}
+
+/// The catalog a generation directory belongs to: the name of its parent directory.
+fn catalog_name(dir: &Path) -> String {
+    dir.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn open_index(directory: &LoadedDirectory) -> Result<Index> {
+    let index = Index::open(directory.clone())?;
+    register_analyzers(&index);
+    Ok(index)
+}
+
+/// Documents whose decompressed store blocks a searcher keeps: product lookups are rare.
+const STORE_CACHE_BLOCKS: usize = 1;
+
+/// The snapshot of the index's live commit. Its word dictionary and document table come from
+/// `stored` when that describes the same commit; otherwise they are computed and returned as
+/// serving data to write.
+fn build_snapshot(
+    index: &Index,
+    fields: Fields,
+    stored: Option<ServingData>,
+) -> Result<(Snapshot, Option<ServingData>)> {
+    let reader: IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .doc_store_cache_num_blocks(STORE_CACHE_BLOCKS)
+        .try_into()?;
     let searcher = reader.searcher();
-    let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
-    let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
-    let updated_at = index.load_metas()?.payload.unwrap_or_default();
-    let docs = DocTable::build(&searcher)?;
+    let metas = index.load_metas()?;
+    let updated_at = metas.payload.clone().unwrap_or_default();
+    let segments: Vec<u32> = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.max_doc())
+        .collect();
+    let (words, docs, written) = match stored.filter(|s| s.describes(metas.opstamp, &segments)) {
+        Some(data) => (WordDictionary::from_bytes(data.words)?, data.docs, None),
+        None => {
+            let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
+            let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
+            let docs = DocTable::build(&searcher)?;
+            let data = ServingData {
+                opstamp: metas.opstamp,
+                segments,
+                docs: docs.clone(),
+                words: words.as_bytes().to_vec(),
+            };
+            (words, docs, Some(data))
+        }
+    };
     let bm25 = text_field_bm25(&searcher)?;
-    Ok(Snapshot {
+    let snapshot = Snapshot {
         searcher,
         words,
         fields,
         updated_at,
         docs,
         bm25,
+        opstamp: metas.opstamp,
         best_sellers: OnceLock::new(),
-    })
+    };
+    Ok((snapshot, written))
 }
 
 /// BM25 of every indexed text field, by field id, for a word in no document.

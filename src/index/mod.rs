@@ -5,25 +5,32 @@
 //! Layout of one catalog directory:
 //! ```text
 //! catalogs/<name>/CURRENT          number of the live generation, replaced atomically
-//! catalogs/<name>/gen-000007/      a complete tantivy index
+//! catalogs/<name>/gen-000007/      a complete tantivy index, its manifest and serving files
 //! catalogs/<name>/gen-000008.tmp/  a generation being built; discarded if found at start
 //! ```
+//!
+//! A generation is self-contained: everything searches and the registry need is in its
+//! directory (see [`manifest`]), so it can be copied elsewhere as it is.
 
+mod directory;
 mod facts;
 mod generation;
 mod head;
+pub mod manifest;
 mod schema;
+mod serving;
 pub mod upgrade;
 mod words;
 mod writer;
 
 pub use facts::{DocFacts, DocTable};
 pub use generation::{CatalogGeneration, Snapshot};
+pub use manifest::{Manifest, SCHEMA_VERSION};
 pub use schema::{
     brand_key, build_schema, exact_key, product_quantity, weighted_text_fields, Fields,
 };
 pub use words::{typo_budget, Candidate, MatchKind, WordDictionary};
-pub use writer::{ChangeStats, GenerationBuilder};
+pub use writer::{Change, ChangeStats, GenerationBuilder};
 
 use std::path::Path;
 

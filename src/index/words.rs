@@ -117,6 +117,17 @@ impl WordDictionary {
         Ok(WordDictionary { map })
     }
 
+    /// The dictionary stored as `bytes` by [`as_bytes`](Self::as_bytes).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<WordDictionary> {
+        let map = Map::new(bytes).map_err(|err| Error::internal(format!("word fst: {err}")))?;
+        Ok(WordDictionary { map })
+    }
+
+    /// The fst's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.map.as_fst().as_bytes()
+    }
+
     /// Number of distinct words.
     pub fn len(&self) -> usize {
         self.map.len()

@@ -1,7 +1,7 @@
 //! Writing catalogs: [`GenerationBuilder`] builds a whole new generation beside the live one
 //! (full replace); [`CatalogGeneration::apply_changes`] upserts and deletes in the live one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tantivy::{IndexWriter, TantivyDocument, Term};
@@ -127,36 +127,67 @@ pub struct ChangeStats {
     pub missing: u64,
 }
 
+/// One change of a batch applied to a live generation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Products to add or replace, by id.
+    Upsert(Vec<Product>),
+    /// Ids to delete.
+    Delete(Vec<String>),
+}
+
 impl CatalogGeneration {
-    /// Upserts `products` (by id) and deletes `ids` in the live generation, commits durably and
-    /// refreshes what searches see.
-    pub fn apply_changes(&self, products: &[Product], ids: &[String]) -> Result<ChangeStats> {
+    /// Applies `changes` in order in one commit, durably, and refreshes what searches see.
+    /// Returns what each change did.
+    pub fn apply_changes(&self, changes: &[Change]) -> Result<Vec<ChangeStats>> {
         let fields = self.fields();
-        let mut stats = ChangeStats::default();
         let snapshot = self.snapshot();
         let mut writer: IndexWriter<TantivyDocument> = self
-            .index()
+            .writable_index()?
             .writer_with_num_threads(1, CHANGE_WRITER_MEMORY)?;
-        for id in ids {
-            let term = Term::from_field_text(fields.id, id);
-            if snapshot.searcher.doc_freq(&term)? > 0 {
-                stats.deleted += 1;
-            } else {
-                stats.missing += 1;
+        // Whether an id exists after the changes so far, where they touched it.
+        let mut present: HashMap<&str, bool> = HashMap::new();
+        let exists = |id: &str, present: &HashMap<&str, bool>| -> Result<bool> {
+            match present.get(id) {
+                Some(&known) => Ok(known),
+                None => Ok(snapshot
+                    .searcher
+                    .doc_freq(&Term::from_field_text(fields.id, id))?
+                    > 0),
             }
-            writer.delete_term(term);
-        }
-        for product in products {
-            writer.delete_term(Term::from_field_text(fields.id, &product.id));
-            writer.add_document(fields.document(product))?;
-            stats.upserted += 1;
+        };
+        let mut all = Vec::with_capacity(changes.len());
+        for change in changes {
+            let mut stats = ChangeStats::default();
+            match change {
+                Change::Delete(ids) => {
+                    for id in ids {
+                        if exists(id, &present)? {
+                            stats.deleted += 1;
+                        } else {
+                            stats.missing += 1;
+                        }
+                        writer.delete_term(Term::from_field_text(fields.id, id));
+                        present.insert(id, false);
+                    }
+                }
+                Change::Upsert(products) => {
+                    for product in products {
+                        writer.delete_term(Term::from_field_text(fields.id, &product.id));
+                        writer.add_document(fields.document(product))?;
+                        present.insert(&product.id, true);
+                        stats.upserted += 1;
+                    }
+                }
+            }
+            all.push(stats);
         }
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&now_rfc3339());
         commit.commit()?;
         writer.wait_merging_threads()?;
         self.refresh()?;
-        Ok(stats)
+        Ok(all)
     }
 
     /// The stored product with `id`, if present.

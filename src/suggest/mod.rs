@@ -5,6 +5,7 @@
 //! [`MAX_SCAN`] keys per automaton.
 
 mod build;
+pub mod store;
 mod then;
 
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use std::time::Instant;
 use fst::automaton::{Automaton, Str};
 use fst::{IntoStreamer, Map, Streamer};
 use levenshtein_automata::LevenshteinAutomatonBuilder;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use build::space_key;
 pub use build::{build, title_stem};
@@ -36,7 +37,7 @@ const MAX_SCAN: usize = 500;
 pub const MAX_SUGGEST_CHARS: usize = 200;
 
 /// What a completion leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
     Product,
@@ -46,7 +47,7 @@ pub enum SuggestionKind {
 }
 
 /// One completion in the index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     text: String,
     kind: SuggestionKind,
@@ -125,6 +126,34 @@ impl Suggester {
     /// Size of the fst in bytes.
     pub fn size_bytes(&self) -> usize {
         self.map.as_fst().size()
+    }
+
+    /// The entries of a key's group (none for a value outside the table).
+    fn group(&self, group: u64) -> &[u32] {
+        self.groups.get(group as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Bytes the suggester holds in memory, counted from its parts.
+    pub fn heap_bytes(&self) -> usize {
+        const VEC: usize = std::mem::size_of::<Vec<u32>>();
+        let lists = |list: &Vec<u32>| VEC + list.capacity() * 4;
+        let groups: usize = self.groups.iter().map(lists).sum();
+        let short: usize = self.short.iter().map(|(k, l)| VEC + k.capacity() + lists(l)).sum();
+        let entries: usize = self
+            .entries
+            .iter()
+            .map(|e| {
+                std::mem::size_of::<Entry>()
+                    + e.text.capacity()
+                    + e.product_ids.iter().map(|id| VEC + id.capacity()).sum::<usize>()
+            })
+            .sum();
+        let words: usize = self
+            .words
+            .iter()
+            .map(|w| 16 + w.iter().map(|s| 16 + s.len()).sum::<usize>())
+            .sum();
+        self.size_bytes() + groups + short + entries + words + self.top.capacity() * 4
     }
 
     /// Up to `limit` completions of `query`, best first, deterministic.
@@ -270,7 +299,7 @@ impl Suggester {
         if !typing_a_word {
             prefix.pop();
             if let Some(group) = self.map.get(&prefix) {
-                self.add(&self.groups[group as usize], quality, found);
+                self.add(self.group(group), quality, found);
             }
         }
     }
@@ -316,7 +345,7 @@ impl Suggester {
         let mut visited = 0;
         while let Some((key, group)) = stream.next() {
             if keep(key) {
-                self.add(&self.groups[group as usize], quality, found);
+                self.add(self.group(group), quality, found);
             }
             visited += 1;
             if visited >= MAX_SCAN {

@@ -117,6 +117,13 @@ async fn write_feed(
             ),
         )
     })?;
+    // Refused before a byte is written when the queue or the disk has no room for it.
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    state.engine.check_feed_room(&catalog, announced)?;
     let spool = spool_body(&state, &catalog, body).await?;
     let engine = state.engine.clone();
     let (name, path) = (catalog.clone(), spool.clone());

@@ -1,0 +1,135 @@
+//! The index workers: threads that take batches from the queue and run them. A batch that
+//! fails or panics fails its own tasks with an internal error and leaves the worker, the queue
+//! and every other catalog running; the live catalog is left as it was.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::queue::Batch;
+use super::tasks::{Task, TaskError, TaskKind, TaskStatus};
+use super::{ingest, Engine};
+use crate::error::Result;
+
+/// Starts `index_workers` workers.
+pub fn start(engine: &Arc<Engine>) {
+    let mut handles = engine.workers.lock().unwrap_or_else(|e| e.into_inner());
+    for n in 0..engine.config.index_workers {
+        let worker = Arc::clone(engine);
+        match std::thread::Builder::new()
+            .name(format!("kirana-index-{n}"))
+            .spawn(move || work(&worker))
+        {
+            Ok(handle) => handles.push(handle),
+            Err(err) => tracing::error!(%err, "could not start an index worker"),
+        }
+    }
+}
+
+fn work(engine: &Engine) {
+    while let Some(mut batch) = engine.queue.next_batch() {
+        let started = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(engine, &mut batch)));
+        let failure = match outcome {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(err.to_string()),
+            Err(panic) => Some(panic_message(&*panic)),
+        };
+        if let Some(detail) = failure {
+            tracing::error!(catalog = %batch.catalog, tasks = batch.tasks.len(), %detail, "write tasks failed");
+            metrics::counter!("kirana_task_failures_total").increment(batch.tasks.len() as u64);
+            remove_half_built(engine, &batch.catalog);
+            for task in batch.tasks.iter_mut().filter(|t| !t.status.is_finished()) {
+                task.fail(
+                    "internal",
+                    "the task failed inside kirana; the live catalog is unchanged. See the server log.",
+                );
+            }
+        }
+        if !engine.registry.exists(&batch.catalog) {
+            engine.registry.forget_empty(&batch.catalog);
+        }
+        for task in &batch.tasks {
+            tracing::info!(
+                task_id = task.task_id,
+                catalog = %task.catalog,
+                kind = ?task.kind,
+                status = ?task.status,
+                received = task.received,
+                indexed = task.indexed,
+                rejected = task.rejected,
+                ms = started.elapsed().as_millis() as u64,
+                "task finished"
+            );
+        }
+        engine.queue.finish(batch);
+    }
+}
+
+/// Runs a batch; on success every task has its final status.
+fn run(engine: &Engine, batch: &mut Batch) -> Result<()> {
+    let replace = batch.tasks.first().is_some_and(|t| t.kind == TaskKind::Replace);
+    let catalog = match engine.registry.open_for_write(&batch.catalog, replace) {
+        Ok(catalog) => catalog,
+        Err(err) if err.is_user_error() || matches!(err, crate::error::Error::Unavailable { .. }) => {
+            for task in &mut batch.tasks {
+                task.fail(code_of(&err), err.to_string());
+            }
+            return Ok(());
+        }
+        Err(err) => return Err(err),
+    };
+    let outcomes: Vec<Option<TaskError>> = if replace {
+        let task = &mut batch.tasks[0];
+        vec![ingest::replace(engine, &catalog, task)?]
+    } else {
+        ingest::apply_changes(engine, &catalog, &mut batch.tasks)?
+    };
+    engine.registry.written(&catalog);
+    let now = crate::index::now_rfc3339();
+    for (task, outcome) in batch.tasks.iter_mut().zip(outcomes) {
+        finish(task, outcome, &now);
+    }
+    Ok(())
+}
+
+fn finish(task: &mut Task, outcome: Option<TaskError>, now: &str) {
+    task.finished_at = Some(now.to_string());
+    match outcome {
+        None => task.status = TaskStatus::Succeeded,
+        Some(error) => {
+            task.status = TaskStatus::Failed;
+            task.error = Some(error);
+        }
+    }
+}
+
+fn code_of(err: &crate::error::Error) -> &'static str {
+    match err {
+        crate::error::Error::Invalid { code, .. }
+        | crate::error::Error::NotFound { code, .. }
+        | crate::error::Error::Unavailable { code, .. }
+        | crate::error::Error::TooManyRequests { code, .. } => code,
+        _ => "internal",
+    }
+}
+
+/// Removes the generations a failed replace left half-built.
+fn remove_half_built(engine: &Engine, catalog: &str) {
+    let dir = engine.config.catalogs_dir().join(catalog);
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("gen-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    format!("panicked: {text}")
+}

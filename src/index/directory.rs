@@ -1,0 +1,240 @@
+//! How searches read a generation's index files: the files the live commit needs are read into
+//! memory once when the catalog opens, except the document store, which is read from disk on
+//! demand (only product lookups and rebuilds use it).
+//!
+//! Why not tantivy's `MmapDirectory`: a segment is six or seven files and Linux allows a
+//! process about 65,000 mappings, so ten thousand open catalogs cannot each map their files;
+//! and a small catalog's files are a few pages each, so mapping saves nothing while hiding what
+//! a catalog really holds from the cache that bounds memory. Segment files are immutable, so a
+//! reopen after an upsert reuses the bytes of every segment it already read.
+//!
+//! The directory is read-only: writers open the generation with `MmapDirectory` on disk.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+};
+use tantivy::HasLen;
+
+use crate::error::{Error, Result};
+
+/// tantivy's file of the live commit.
+pub const META_FILE: &str = "meta.json";
+/// tantivy's list of the files it manages.
+const MANAGED_FILE: &str = ".managed.json";
+
+/// The files of one commit of a generation, held in memory (the store read on demand).
+#[derive(Clone)]
+pub struct LoadedDirectory {
+    dir: PathBuf,
+    files: Arc<HashMap<PathBuf, Arc<dyn FileHandle>>>,
+    /// Bytes held in memory.
+    loaded_bytes: usize,
+}
+
+impl std::fmt::Debug for LoadedDirectory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedDirectory")
+            .field("dir", &self.dir)
+            .field("files", &self.files.len())
+            .field("loaded_bytes", &self.loaded_bytes)
+            .finish()
+    }
+}
+
+impl LoadedDirectory {
+    /// Reads the files of the commit in `dir`'s `meta.json`. Files that `previous` (an earlier
+    /// load of the same directory) already holds are shared, not read again.
+    pub fn load(dir: &Path, previous: Option<&LoadedDirectory>) -> Result<LoadedDirectory> {
+        let meta = read_file(&dir.join(META_FILE))?;
+        let segments = segment_prefixes(&meta).map_err(|err| {
+            Error::internal(format!("{}: {err}", dir.join(META_FILE).display()))
+        })?;
+        let mut files: HashMap<PathBuf, Arc<dyn FileHandle>> = HashMap::new();
+        let mut loaded_bytes = meta.len();
+        files.insert(PathBuf::from(META_FILE), Arc::new(OwnedBytes::new(meta)));
+        match read_file(&dir.join(MANAGED_FILE)) {
+            Ok(managed) => {
+                loaded_bytes += managed.len();
+                files.insert(PathBuf::from(MANAGED_FILE), Arc::new(OwnedBytes::new(managed)));
+            }
+            Err(_) => tracing::debug!(dir = %dir.display(), "no managed file list"),
+        }
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some((prefix, deletes)) = segments.iter().find(|(p, _)| name.starts_with(p.as_str()))
+            else {
+                continue;
+            };
+            // Only the deletes of the live commit: `<segment>.<opstamp>.del`.
+            if name.ends_with(".del") && deletes.map(|d| format!("{prefix}{d}.del")) != Some(name.clone()) {
+                continue;
+            }
+            let relative = PathBuf::from(&name);
+            if let Some(known) = previous.and_then(|p| p.files.get(&relative)) {
+                if !name.ends_with(".store") {
+                    loaded_bytes += known.len();
+                }
+                files.insert(relative, Arc::clone(known));
+                continue;
+            }
+            let path = entry.path();
+            let handle: Arc<dyn FileHandle> = if name.ends_with(".store") {
+                Arc::new(DiskFile {
+                    len: entry.metadata()?.len() as usize,
+                    path,
+                })
+            } else {
+                let bytes = read_file(&path)?;
+                loaded_bytes += bytes.len();
+                Arc::new(OwnedBytes::new(bytes))
+            };
+            files.insert(relative, handle);
+        }
+        Ok(LoadedDirectory {
+            dir: dir.to_path_buf(),
+            files: Arc::new(files),
+            loaded_bytes,
+        })
+    }
+
+    /// Bytes of index files held in memory.
+    pub fn loaded_bytes(&self) -> usize {
+        self.loaded_bytes
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|err| Error::internal(format!("{}: {err}", path.display())))
+}
+
+/// File name prefixes (segment ids without dashes) of the segments in `meta.json`, with the
+/// opstamp of each segment's live deletes.
+fn segment_prefixes(meta: &[u8]) -> std::result::Result<Vec<(String, Option<u64>)>, String> {
+    let value: serde_json::Value = serde_json::from_slice(meta).map_err(|e| e.to_string())?;
+    let segments = value
+        .get("segments")
+        .and_then(|s| s.as_array())
+        .ok_or("no segment list")?;
+    segments
+        .iter()
+        .map(|segment| {
+            let deletes = segment
+                .get("deletes")
+                .and_then(|d| d.get("opstamp"))
+                .and_then(|o| o.as_u64());
+            segment
+                .get("segment_id")
+                .and_then(|id| id.as_str())
+                .map(|id| (format!("{}.", id.replace('-', "")), deletes))
+                .ok_or_else(|| "a segment without an id".to_string())
+        })
+        .collect()
+}
+
+/// A file read from disk when asked, a range at a time; no descriptor is kept open.
+#[derive(Debug)]
+struct DiskFile {
+    path: PathBuf,
+    len: usize,
+}
+
+impl HasLen for DiskFile {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl FileHandle for DiskFile {
+    fn read_bytes(&self, range: Range<usize>) -> std::io::Result<OwnedBytes> {
+        let mut file = std::fs::File::open(&self.path)?;
+        file.seek(SeekFrom::Start(range.start as u64))?;
+        let mut bytes = vec![0; range.len()];
+        file.read_exact(&mut bytes)?;
+        Ok(OwnedBytes::new(bytes))
+    }
+}
+
+fn read_only(path: &Path) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!("{} is opened for reading only", path.display()),
+    )
+}
+
+impl Directory for LoadedDirectory {
+    fn get_file_handle(&self, path: &Path) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| OpenReadError::FileDoesNotExist(path.to_path_buf()))
+    }
+
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        Ok(self.files.contains_key(path))
+    }
+
+    fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(read_only(path)),
+            filepath: path.to_path_buf(),
+        })
+    }
+
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        let handle = self.get_file_handle(path)?;
+        handle
+            .read_bytes(0..handle.len())
+            .map(|bytes| bytes.as_slice().to_vec())
+            .map_err(|err| OpenReadError::IoError {
+                io_error: Arc::new(err),
+                filepath: path.to_path_buf(),
+            })
+    }
+
+    fn atomic_write(&self, path: &Path, _data: &[u8]) -> std::io::Result<()> {
+        Err(read_only(path))
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    /// Nothing here can change the files, so readers need no lock.
+    fn acquire_lock(&self, _lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        Ok(WatchHandle::empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_files_come_from_meta_json() {
+        let meta = br#"{"segments":[{"segment_id":"57cedfdf-903a-4736-a59a-b2b4539e00ab","max_doc":3,"deletes":null}],"opstamp":4}"#;
+        assert_eq!(
+            segment_prefixes(meta).unwrap(),
+            [("57cedfdf903a4736a59ab2b4539e00ab.".to_string(), None)]
+        );
+        assert!(segment_prefixes(b"{}").is_err());
+    }
+}
