@@ -37,7 +37,6 @@ async fn metrics_count_requests_per_route_and_open_catalogs_without_a_label_per_
         "kirana_open_catalogs ",
         "kirana_catalog_cache_bytes ",
         "kirana_task_queue_depth ",
-        "kirana_catalog_opens_total",
     ] {
         assert!(text.contains(gauge), "{gauge} missing: {text}");
     }
