@@ -62,7 +62,11 @@ impl Error {
     }
 
     /// A 503 with a stable code, to retry after `retry_after_secs`.
-    pub fn unavailable(code: &'static str, message: impl Into<String>, retry_after_secs: u64) -> Self {
+    pub fn unavailable(
+        code: &'static str,
+        message: impl Into<String>,
+        retry_after_secs: u64,
+    ) -> Self {
         Error::Unavailable {
             code,
             message: message.into(),

@@ -246,7 +246,8 @@ impl Catalog {
     pub fn heap_bytes(&self) -> usize {
         let generation = self.live().map_or(0, |g| g.heap_bytes());
         let suggester = self.loaded_suggester().map_or(0, |s| s.heap_bytes());
-        let synonyms = synonyms::heap_bytes(&self.synonyms.read().unwrap_or_else(|e| e.into_inner()).0);
+        let synonyms =
+            synonyms::heap_bytes(&self.synonyms.read().unwrap_or_else(|e| e.into_inner()).0);
         CATALOG_OVERHEAD_BYTES + generation + suggester + synonyms
     }
 }

@@ -102,10 +102,7 @@ impl Engine {
                 .name("kirana-upgrade".into())
                 .spawn(move || upgrader.upgrade(outdated))?;
         }
-        tracing::info!(
-            ms = started.elapsed().as_millis() as u64,
-            "engine started"
-        );
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "engine started");
         Ok(engine)
     }
 
@@ -195,7 +192,11 @@ impl Engine {
         let free = fs4::available_space(&self.config.data_dir)?;
         let reserve = self.config.min_free_disk_mb.saturating_mul(1 << 20);
         if free < reserve.saturating_add(bytes) {
-            tracing::error!(free_mb = free >> 20, reserve_mb = reserve >> 20, "disk full: refusing a feed");
+            tracing::error!(
+                free_mb = free >> 20,
+                reserve_mb = reserve >> 20,
+                "disk full: refusing a feed"
+            );
             return Err(Error::unavailable(
                 "disk_full",
                 "the server's disk is too full to accept this feed; nothing was written. Retry later",

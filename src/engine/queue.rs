@@ -19,8 +19,8 @@ use crate::error::{Error, Result};
 const MAX_BATCH_TASKS: usize = 1_000;
 /// Most spooled feed bytes applied in one commit.
 const MAX_BATCH_BYTES: u64 = 64 * 1024 * 1024;
-/// A feed larger than this is heavy work even as an upsert.
-const HEAVY_FEED_BYTES: u64 = 4 * 1024 * 1024;
+/// A feed larger than this is heavy work (about 5,000 products).
+const HEAVY_FEED_BYTES: u64 = 1024 * 1024;
 /// Ids beyond which a delete is heavy work.
 const HEAVY_DELETE_IDS: usize = 20_000;
 /// Seconds a client should wait before retrying when a queue is full.
@@ -77,11 +77,15 @@ pub struct Queue {
     limits: Limits,
 }
 
-/// Whether a task is heavy work.
+/// Whether a task is heavy work: a big feed, a big delete, or the demo catalog's build.
 fn is_heavy(task: &Task, spooled: u64) -> bool {
-    match (&task.kind, &task.source) {
-        (TaskKind::Replace, _) => true,
-        (_, Some(TaskSource::Ids { ids })) => ids.len() > HEAVY_DELETE_IDS,
+    match &task.source {
+        Some(TaskSource::Ids { ids }) => ids.len() > HEAVY_DELETE_IDS,
+        Some(TaskSource::Sample) => true,
+        Some(TaskSource::Feed { path, .. }) if spooled == 0 => {
+            // The index command's own file.
+            std::fs::metadata(path).map_or(true, |m| m.len() > HEAVY_FEED_BYTES)
+        }
         _ => spooled > HEAVY_FEED_BYTES,
     }
 }
@@ -237,10 +241,7 @@ impl Queue {
                 self.changed.notify_all();
                 return Some(batch);
             }
-            state = self
-                .changed
-                .wait(state)
-                .unwrap_or_else(|e| e.into_inner());
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }
 
@@ -366,10 +367,7 @@ impl Queue {
             state.store.finish(task);
         }
         while state.running.contains_key(catalog) {
-            state = self
-                .changed
-                .wait(state)
-                .unwrap_or_else(|e| e.into_inner());
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         drop(state);
         self.changed.notify_all();
@@ -414,10 +412,14 @@ impl State {
     fn take_batch(&mut self, max_heavy: usize) -> Option<Batch> {
         let at = self.turns.iter().position(|catalog| {
             !self.held.contains(catalog)
-                && self.pending.get(catalog).and_then(|p| p.front()).is_some_and(|id| {
-                    let heavy = self.heavy(*id);
-                    !heavy || self.heavy_running < max_heavy
-                })
+                && self
+                    .pending
+                    .get(catalog)
+                    .and_then(|p| p.front())
+                    .is_some_and(|id| {
+                        let heavy = self.heavy(*id);
+                        !heavy || self.heavy_running < max_heavy
+                    })
         })?;
         let catalog = self.turns.remove(at)?;
         let pending = self.pending.get_mut(&catalog)?;
@@ -427,7 +429,12 @@ impl State {
             let task = self.store.get(first)?;
             is_heavy(task, self.spool.get(&first).copied().unwrap_or(0))
         };
-        if !heavy && self.store.get(first).is_some_and(|t| t.kind != TaskKind::Replace) {
+        if !heavy
+            && self
+                .store
+                .get(first)
+                .is_some_and(|t| t.kind != TaskKind::Replace)
+        {
             let mut bytes = self.spool.get(&first).copied().unwrap_or(0);
             while let Some(&next) = pending.front() {
                 let Some(task) = self.store.get(next) else {
@@ -521,7 +528,10 @@ mod tests {
         let b1 = put(&queue, "b", TaskKind::Delete);
         let a3 = put(&queue, "a", TaskKind::Replace);
         let first = queue.next_batch().unwrap();
-        assert_eq!((first.catalog.as_str(), batch_ids(&first)), ("a", vec![a1, a2]));
+        assert_eq!(
+            (first.catalog.as_str(), batch_ids(&first)),
+            ("a", vec![a1, a2])
+        );
         let second = queue.next_batch().unwrap();
         assert_eq!(batch_ids(&second), [b1], "b does not wait behind a");
         queue.finish(first);

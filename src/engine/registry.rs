@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Instant;
 
-use moka::sync::Cache;
 use moka::policy::EvictionPolicy;
+use moka::sync::Cache;
 
 use super::catalog::{info_of, validate_catalog_name, Catalog, CatalogInfo};
 use crate::error::{Error, Result};
@@ -257,7 +257,9 @@ impl Registry {
                     updated_at: String::new(),
                     size_bytes: 0,
                     state: "ready",
-                    reason: Some("written by an older kirana; stats shown once it is opened".into()),
+                    reason: Some(
+                        "written by an older kirana; stats shown once it is opened".into(),
+                    ),
                 },
                 State::Unavailable(reason) => unavailable_info(name, reason),
             };

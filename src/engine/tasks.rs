@@ -446,7 +446,11 @@ mod tests {
 
         let (mut store, unfinished) = TaskStore::open(dir.path(), 10).unwrap();
         let ids: Vec<(u64, u32)> = unfinished.iter().map(|u| (u.task_id, u.attempts)).collect();
-        assert_eq!(ids, [(2, 2)], "the unfinished task comes back with its attempts");
+        assert_eq!(
+            ids,
+            [(2, 2)],
+            "the unfinished task comes back with its attempts"
+        );
         assert_eq!(store.get(1).unwrap().status, TaskStatus::Succeeded);
         assert_eq!(store.reserve_id(), 4, "the damaged file's id is not reused");
     }

@@ -68,10 +68,15 @@ fn work(engine: &Engine) {
 
 /// Runs a batch; on success every task has its final status.
 fn run(engine: &Engine, batch: &mut Batch) -> Result<()> {
-    let replace = batch.tasks.first().is_some_and(|t| t.kind == TaskKind::Replace);
+    let replace = batch
+        .tasks
+        .first()
+        .is_some_and(|t| t.kind == TaskKind::Replace);
     let catalog = match engine.registry.open_for_write(&batch.catalog, replace) {
         Ok(catalog) => catalog,
-        Err(err) if err.is_user_error() || matches!(err, crate::error::Error::Unavailable { .. }) => {
+        Err(err)
+            if err.is_user_error() || matches!(err, crate::error::Error::Unavailable { .. }) =>
+        {
             for task in &mut batch.tasks {
                 task.fail(code_of(&err), err.to_string());
             }

@@ -53,28 +53,33 @@ impl LoadedDirectory {
     /// load of the same directory) already holds are shared, not read again.
     pub fn load(dir: &Path, previous: Option<&LoadedDirectory>) -> Result<LoadedDirectory> {
         let meta = read_file(&dir.join(META_FILE))?;
-        let segments = segment_prefixes(&meta).map_err(|err| {
-            Error::internal(format!("{}: {err}", dir.join(META_FILE).display()))
-        })?;
+        let segments = segment_prefixes(&meta)
+            .map_err(|err| Error::internal(format!("{}: {err}", dir.join(META_FILE).display())))?;
         let mut files: HashMap<PathBuf, Arc<dyn FileHandle>> = HashMap::new();
         let mut loaded_bytes = meta.len();
         files.insert(PathBuf::from(META_FILE), Arc::new(OwnedBytes::new(meta)));
         match read_file(&dir.join(MANAGED_FILE)) {
             Ok(managed) => {
                 loaded_bytes += managed.len();
-                files.insert(PathBuf::from(MANAGED_FILE), Arc::new(OwnedBytes::new(managed)));
+                files.insert(
+                    PathBuf::from(MANAGED_FILE),
+                    Arc::new(OwnedBytes::new(managed)),
+                );
             }
             Err(_) => tracing::debug!(dir = %dir.display(), "no managed file list"),
         }
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some((prefix, deletes)) = segments.iter().find(|(p, _)| name.starts_with(p.as_str()))
+            let Some((prefix, deletes)) =
+                segments.iter().find(|(p, _)| name.starts_with(p.as_str()))
             else {
                 continue;
             };
             // Only the deletes of the live commit: `<segment>.<opstamp>.del`.
-            if name.ends_with(".del") && deletes.map(|d| format!("{prefix}{d}.del")) != Some(name.clone()) {
+            if name.ends_with(".del")
+                && deletes.map(|d| format!("{prefix}{d}.del")) != Some(name.clone())
+            {
                 continue;
             }
             let relative = PathBuf::from(&name);
@@ -170,7 +175,10 @@ fn read_only(path: &Path) -> std::io::Error {
 }
 
 impl Directory for LoadedDirectory {
-    fn get_file_handle(&self, path: &Path) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
         self.files
             .get(path)
             .cloned()

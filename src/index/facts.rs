@@ -104,11 +104,13 @@ impl DocTable {
     pub fn fits(&self, segments: &[u32]) -> bool {
         self.ids.len() == segments.len()
             && self.facts.len() == segments.len()
-            && segments.iter().zip(&self.ids).zip(&self.facts).all(
-                |((&max_doc, ids), facts)| {
+            && segments
+                .iter()
+                .zip(&self.ids)
+                .zip(&self.facts)
+                .all(|((&max_doc, ids), facts)| {
                     ids.ends.len() == max_doc as usize && facts.len() == max_doc as usize
-                },
-            )
+                })
     }
 
     /// Bytes the table holds.

@@ -71,8 +71,10 @@ pub struct CatalogGeneration {
 
 /// What one snapshot's index and tables hold in memory.
 fn snapshot_bytes(directory: &LoadedDirectory, snapshot: &Snapshot) -> usize {
-    /// tantivy's readers of one segment (per-field term dictionaries, columns, norms).
-    const SEGMENT_READER_BYTES: usize = 8 * 1024;
+    /// tantivy's readers of one segment (per-field term dictionaries, columns, norms):
+    /// measured as the resident memory of 500 opens of a 300-product catalog beyond what
+    /// the other terms count.
+    const SEGMENT_READER_BYTES: usize = 32 * 1024;
     directory.loaded_bytes()
         + snapshot.words.size_bytes()
         + snapshot.docs.heap_bytes()
@@ -181,7 +183,8 @@ impl CatalogGeneration {
         let loaded = LoadedDirectory::load(&self.dir, Some(&directory))?;
         let index = open_index(&loaded)?;
         let (snapshot, written) = build_snapshot(&index, self.fields, None)?;
-        let data = written.ok_or_else(|| Error::internal("a refreshed snapshot has no serving data"))?;
+        let data =
+            written.ok_or_else(|| Error::internal("a refreshed snapshot has no serving data"))?;
         let serving = serving::write(&self.dir, &data)?;
         self.update_manifest(|manifest| {
             manifest.serving = serving;
@@ -196,7 +199,10 @@ impl CatalogGeneration {
 
     /// The manifest as last written.
     pub fn manifest(&self) -> Manifest {
-        self.manifest.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Changes the manifest, measures the generation's size and writes it.
@@ -289,7 +295,11 @@ impl CatalogGeneration {
 
 /// Removes every generation directory of a catalog but `live`.
 fn remove_other_generations(catalog_dir: &Path, live: &str) {
-    for entry in std::fs::read_dir(catalog_dir).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(catalog_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with("gen-") && name != live {

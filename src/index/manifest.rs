@@ -54,9 +54,9 @@ impl Manifest {
     pub fn read(dir: &Path) -> Result<Option<Manifest>> {
         let path = dir.join(MANIFEST_FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|err| {
-                Error::internal(format!("{}: {err}", path.display()))
-            }),
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|err| Error::internal(format!("{}: {err}", path.display()))),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(Error::internal(format!("{}: {err}", path.display()))),
         }
@@ -117,7 +117,13 @@ mod tests {
         assert!(!dir.path().join("serving-1.bin").exists());
         assert!(dir.path().join("serving-2.bin").exists());
         assert!(dir.path().join("suggest-1.bin").exists());
-        assert!(dir.path().join("a.idx").exists(), "index files are not ours");
-        assert_eq!(Manifest::read(tempfile::tempdir().unwrap().path()).unwrap(), None);
+        assert!(
+            dir.path().join("a.idx").exists(),
+            "index files are not ours"
+        );
+        assert_eq!(
+            Manifest::read(tempfile::tempdir().unwrap().path()).unwrap(),
+            None
+        );
     }
 }

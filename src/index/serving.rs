@@ -33,8 +33,8 @@ impl ServingData {
 /// Writes the serving file of `data`'s commit in `dir`; returns its file name.
 pub fn write(dir: &Path, data: &ServingData) -> Result<String> {
     let name = format!("serving-{}.bin", data.opstamp);
-    let bytes = postcard::to_stdvec(data)
-        .map_err(|err| Error::internal(format!("serving data: {err}")))?;
+    let bytes =
+        postcard::to_stdvec(data).map_err(|err| Error::internal(format!("serving data: {err}")))?;
     write_atomically(&dir.join(&name), &bytes)?;
     Ok(name)
 }

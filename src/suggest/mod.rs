@@ -138,14 +138,21 @@ impl Suggester {
         const VEC: usize = std::mem::size_of::<Vec<u32>>();
         let lists = |list: &Vec<u32>| VEC + list.capacity() * 4;
         let groups: usize = self.groups.iter().map(lists).sum();
-        let short: usize = self.short.iter().map(|(k, l)| VEC + k.capacity() + lists(l)).sum();
+        let short: usize = self
+            .short
+            .iter()
+            .map(|(k, l)| VEC + k.capacity() + lists(l))
+            .sum();
         let entries: usize = self
             .entries
             .iter()
             .map(|e| {
                 std::mem::size_of::<Entry>()
                     + e.text.capacity()
-                    + e.product_ids.iter().map(|id| VEC + id.capacity()).sum::<usize>()
+                    + e.product_ids
+                        .iter()
+                        .map(|id| VEC + id.capacity())
+                        .sum::<usize>()
             })
             .sum();
         let words: usize = self
