@@ -11,6 +11,8 @@ mod feeds;
 mod http;
 #[path = "integration/language.rs"]
 mod language;
+#[path = "integration/merchants.rs"]
+mod merchants;
 #[path = "integration/products.rs"]
 mod products;
 #[path = "integration/quality.rs"]
