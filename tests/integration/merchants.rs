@@ -307,3 +307,63 @@ fn consecutive_upserts_are_applied_together_and_reported_one_by_one() {
     assert!(found.total_hits >= 198, "{}", found.total_hits);
     engine.shutdown();
 }
+
+#[tokio::test]
+async fn a_catalog_whose_files_cannot_be_read_answers_503_and_the_others_serve() {
+    let app = TestApp::new();
+    app.load_grocery("broken").await;
+    app.load_grocery("fine").await;
+    let live = app.dir.path().join("catalogs/broken");
+    let generation = std::fs::read_dir(&live)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("gen-"))
+        .unwrap()
+        .path();
+    // Damage every index file of the live generation.
+    for entry in std::fs::read_dir(&generation).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".term") || name == "meta.json" {
+            std::fs::write(entry.path(), b"garbage").unwrap();
+        }
+    }
+    app.engine.shutdown();
+    let config = app.engine.config().clone();
+    let engine = Engine::start(config).unwrap();
+    let router = kirana::api::router(kirana::api::AppState::new(engine.clone()));
+    let restarted = TestApp {
+        dir: tempfile::tempdir().unwrap(),
+        engine,
+        router,
+    };
+    crate::common::assert_error(
+        &restarted.get("/v1/catalogs/broken/search?q=atta").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "catalog_unavailable",
+    );
+    let info = restarted.get("/v1/catalogs/broken").await;
+    assert_eq!(info.status, StatusCode::OK, "{}", info.body);
+    assert_eq!(info.body["state"], "unavailable");
+    assert!(!restarted.search_ids("fine", "q=atta").await.is_empty());
+    assert!(
+        generation.exists(),
+        "nothing of a damaged catalog is deleted"
+    );
+    // An upsert cannot patch it; a full replace brings it back.
+    let upsert = restarted
+        .request(
+            axum::http::Method::POST,
+            "/v1/catalogs/broken/products?wait=true",
+            Some("application/x-ndjson"),
+            r#"{"id":"tea-1","title":"Tata Tea Gold 500 g"}"#,
+        )
+        .await;
+    assert_eq!(upsert.body["status"], "failed", "{}", upsert.body);
+    assert_eq!(upsert.body["error"]["code"], "catalog_unavailable");
+    restarted.load_grocery("broken").await;
+    assert!(!restarted.search_ids("broken", "q=atta").await.is_empty());
+    assert_eq!(
+        restarted.get("/v1/catalogs/broken").await.body["state"],
+        "ready"
+    );
+}
