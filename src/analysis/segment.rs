@@ -6,12 +6,30 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// The words of already normalized text, in order.
+/// The words of already normalized text, in order. Each word is its own analysis: segmenting
+/// a word again gives that word, so analysing the tokens of a text again changes nothing.
 pub fn words(normalized: &str) -> impl Iterator<Item = &str> {
-    normalized
-        .unicode_words()
-        .flat_map(split_letters_from_digits)
-        .filter_map(strip_apostrophe)
+    let mut out = Vec::new();
+    push_words(normalized, &mut out);
+    out.into_iter()
+}
+
+fn push_words<'a>(text: &'a str, out: &mut Vec<&'a str>) {
+    for word in text.unicode_words() {
+        for piece in split_letters_from_digits(word) {
+            let Some(stripped) = strip_apostrophe(piece) else {
+                continue;
+            };
+            if stripped.len() == word.len() {
+                out.push(stripped);
+            } else {
+                // Cutting or trimming can leave a string the word rules read differently
+                // ("g:\u{9d7}" once a trailing letter is gone): segment what is left again.
+                // It is shorter than `word`, so this ends.
+                push_words(stripped, out);
+            }
+        }
+    }
 }
 
 /// Number of user-perceived characters (extended grapheme clusters) in a word.
@@ -45,15 +63,27 @@ fn split_letters_from_digits(word: &str) -> impl Iterator<Item = &str> {
         .filter(|p| p.chars().any(char::is_alphanumeric))
 }
 
+/// `word` without a possessive "'s" and without punctuation at either end, repeated until
+/// nothing more comes off, so analysing the result again gives the same word.
 fn strip_apostrophe(word: &str) -> Option<&str> {
-    let trimmed = word
-        .strip_suffix("'s")
-        .or_else(|| word.strip_suffix("’s"))
-        .unwrap_or(word)
-        .trim_matches(|c| c == '\'' || c == '’' || c == '.' || c == ',')
-        // A mark left without its base letter (after a stripped apostrophe) is no word.
-        .trim_start_matches(|c: char| c.is_whitespace() || is_combining_mark(c));
-    (!trimmed.is_empty()).then_some(trimmed)
+    let mut word = word;
+    loop {
+        let trimmed = word
+            // Punctuation at either end is no part of the word: a quote, a full stop, or a
+            // separator the word rules kept between two digits of another script ("𖫀;0" is
+            // one word to UAX #29, and "𖫀;" after its ASCII digits are cut off).
+            .trim_matches(|c: char| !c.is_alphanumeric() && !is_combining_mark(c))
+            // A mark left without its base letter (after a stripped apostrophe) is no word.
+            .trim_start_matches(|c: char| !c.is_alphanumeric() || is_combining_mark(c));
+        let trimmed = trimmed
+            .strip_suffix("'s")
+            .or_else(|| trimmed.strip_suffix("’s"))
+            .unwrap_or(trimmed);
+        if trimmed.len() == word.len() {
+            return (!trimmed.is_empty()).then_some(trimmed);
+        }
+        word = trimmed;
+    }
 }
 
 #[cfg(test)]
@@ -90,6 +120,13 @@ mod tests {
         );
         assert_eq!(collect("haldiram's bhujia"), ["haldiram", "bhujia"]);
         assert!(collect("!!! ??? 🙏").is_empty());
+    }
+
+    #[test]
+    fn separators_between_digits_of_other_scripts_stay_out_of_words() {
+        // Tangsa digit zero, a semicolon, an ASCII zero: one word to UAX #29.
+        assert_eq!(collect("𖫀;0"), ["𖫀", "0"]);
+        assert_eq!(collect("𖫀; 0"), ["𖫀", "0"]);
     }
 
     #[test]

@@ -171,6 +171,13 @@ async fn spool_body(state: &AppState, catalog: &str, body: Body) -> Result<PathB
         }
         out.flush().await.map_err(crate::error::Error::from)?;
         out.get_ref().sync_all().await.map_err(crate::error::Error::from)?;
+        // The file's name must survive a power loss too.
+        tokio::fs::File::open(&dir)
+            .await
+            .map_err(crate::error::Error::from)?
+            .sync_all()
+            .await
+            .map_err(crate::error::Error::from)?;
         Ok(())
     }
     .await;
