@@ -7,6 +7,8 @@ mod common;
 mod e2e;
 #[path = "integration/feeds.rs"]
 mod feeds;
+#[path = "integration/fleet.rs"]
+mod fleet;
 #[path = "integration/http.rs"]
 mod http;
 #[path = "integration/language.rs"]

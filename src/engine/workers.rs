@@ -68,6 +68,8 @@ fn work(engine: &Engine) {
 
 /// Runs a batch; on success every task has its final status.
 fn run(engine: &Engine, batch: &mut Batch) -> Result<()> {
+    #[cfg(test)]
+    tests::panic_if_asked(&batch.catalog);
     let replace = batch
         .tasks
         .first()
@@ -137,4 +139,89 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".into());
     format!("panicked: {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::catalog::FeedFormat;
+    use crate::config::Config;
+    use crate::engine::tasks::OnError;
+    use crate::search::SearchRequest;
+
+    /// Catalogs whose batches panic inside the worker: a fault only unit tests can inject.
+    static PANIC_IN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    pub(super) fn panic_if_asked(catalog: &str) {
+        let asked = PANIC_IN
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|c| c == catalog);
+        assert!(!asked, "injected fault while indexing {catalog}");
+    }
+
+    fn upsert(engine: &Engine, catalog: &str, id: &str, title: &str) -> Task {
+        let spool = engine.spool_dir().join(format!("{catalog}-{id}.ndjson"));
+        let line = format!("{{\"id\":\"{id}\",\"title\":\"{title}\"}}\n");
+        std::fs::write(&spool, line).unwrap();
+        let task = engine
+            .enqueue_feed(
+                catalog,
+                TaskKind::Upsert,
+                FeedFormat::Ndjson,
+                spool,
+                OnError::Abort,
+            )
+            .unwrap();
+        engine
+            .wait_task(task.task_id, Duration::from_secs(30))
+            .expect("the task finishes")
+    }
+
+    fn ids(engine: &Engine, catalog: &str, q: &str) -> Vec<String> {
+        let request = SearchRequest {
+            q: q.into(),
+            ..Default::default()
+        };
+        let results = engine.search(catalog, &request).unwrap();
+        results.hits.into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn a_panic_while_indexing_fails_only_its_task() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::open(Config {
+            data_dir: dir.path().to_path_buf(),
+            demo: false,
+            index_workers: 1,
+            ..Config::default()
+        })
+        .unwrap();
+        let before = upsert(&engine, "wk-boom", "a1", "Amul Butter 500 g");
+        assert_eq!(before.status, TaskStatus::Succeeded);
+
+        PANIC_IN.lock().unwrap().push("wk-boom".into());
+        let failed = upsert(&engine, "wk-boom", "b1", "Britannia Bread");
+        let other = upsert(&engine, "wk-calm", "c1", "Colgate Toothpaste");
+        PANIC_IN.lock().unwrap().clear();
+
+        assert_eq!(failed.status, TaskStatus::Failed);
+        let error = failed.error.expect("a failed task says why");
+        assert_eq!(error.code, "internal");
+        assert!(!error.message.contains("injected"), "{}", error.message);
+        // The same single worker went on to the other merchant's task.
+        assert_eq!(other.status, TaskStatus::Succeeded);
+        assert_eq!(ids(&engine, "wk-calm", "toothpaste"), ["c1"]);
+        // The catalog whose task panicked serves what it had, and takes writes again.
+        assert_eq!(ids(&engine, "wk-boom", "butter"), ["a1"]);
+        assert!(ids(&engine, "wk-boom", "bread").is_empty());
+        let again = upsert(&engine, "wk-boom", "b1", "Britannia Bread");
+        assert_eq!(again.status, TaskStatus::Succeeded);
+        assert_eq!(ids(&engine, "wk-boom", "bread"), ["b1"]);
+        engine.shutdown();
+    }
 }

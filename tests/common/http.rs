@@ -29,12 +29,40 @@ pub fn call(
     stream.write_all(body)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
+    Ok(parse(&String::from_utf8_lossy(&raw)))
+}
+
+/// `GET path` of a text reply (Prometheus metrics): status and body.
+pub fn get_text(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw);
-    let status = text
-        .split_whitespace()
+    let status = status_of(&text);
+    let body = &text[text.find("\r\n\r\n").map_or(text.len(), |at| at + 4)..];
+    let body = if text
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Ok((status, body))
+}
+
+fn status_of(text: &str) -> u16 {
+    text.split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+fn parse(text: &str) -> (u16, Value) {
+    let status = status_of(text);
     let body_start = text.find("\r\n\r\n").map_or(text.len(), |at| at + 4);
     let body_text = &text[body_start..];
     let json = if text
@@ -45,7 +73,7 @@ pub fn call(
     } else {
         serde_json::from_str(body_text).unwrap_or(Value::Null)
     };
-    Ok((status, json))
+    (status, json)
 }
 
 fn dechunk(mut text: &str) -> String {

@@ -15,6 +15,11 @@ pub struct Server {
 impl Server {
     /// Starts `kirana serve --no-demo` on `data_dir` and waits until it answers `/readyz`.
     pub fn start(data_dir: &Path) -> Server {
+        Server::start_with_env(data_dir, &[])
+    }
+
+    /// Starts the server with extra `KIRANA_*` settings in its environment.
+    pub fn start_with_env(data_dir: &Path, env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -26,6 +31,7 @@ impl Server {
             .arg(data_dir)
             .env("KIRANA_LOG", "warn")
             .env_remove("KIRANA_ADMIN_KEY")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
