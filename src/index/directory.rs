@@ -1,6 +1,10 @@
-//! How searches read a generation's index files: the files the live commit needs are read into
-//! memory once when the catalog opens, except the document store, which is read from disk on
-//! demand (only product lookups and rebuilds use it).
+//! How searches read a generation's index files. A large generation (the demo, a big
+//! merchant: few of them, searched hard) has the files of its live commit read into memory
+//! when it opens, except the document store, which only product lookups and rebuilds read. A
+//! small one (most merchants: thousands of them, a few hundred products each) keeps in memory
+//! only its field norms; term dictionaries are read when a search first uses the field, and
+//! posting lists and columns are read from the page cache per lookup, so an open small catalog
+//! holds what its searches use and not every field it was indexed with.
 //!
 //! Why not tantivy's `MmapDirectory`: a segment is six or seven files and Linux allows a
 //! process about 65,000 mappings, so ten thousand open catalogs cannot each map their files;
@@ -11,10 +15,10 @@
 //! The directory is read-only: writers open the generation with `MmapDirectory` on disk.
 
 use std::collections::HashMap;
-use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
@@ -28,13 +32,22 @@ use crate::error::{Error, Result};
 pub const META_FILE: &str = "meta.json";
 /// tantivy's list of the files it manages.
 const MANAGED_FILE: &str = ".managed.json";
+/// A generation whose dictionaries, postings and columns come to this many bytes or more is
+/// held in memory whole.
+const RESIDENT_FROM: u64 = 1 << 20;
+/// Files read on demand in a small generation (the document store always is).
+const ON_DEMAND: [&str; 4] = [".term", ".idx", ".pos", ".fast"];
 
 /// The files of one commit of a generation, held in memory (the store read on demand).
 #[derive(Clone)]
 pub struct LoadedDirectory {
     dir: PathBuf,
     files: Arc<HashMap<PathBuf, Arc<dyn FileHandle>>>,
-    /// Bytes held in memory.
+    /// The commit's `meta.json` (mostly the schema), which tantivy reads only while opening
+    /// the index: dropped by [`release_meta`](Self::release_meta) once the reader exists.
+    meta: Arc<RwLock<Option<OwnedBytes>>>,
+    /// Bytes held in memory, counting a small generation's term dictionaries, which are
+    /// read when a search first needs them.
     loaded_bytes: usize,
 }
 
@@ -56,8 +69,7 @@ impl LoadedDirectory {
         let segments = segment_prefixes(&meta)
             .map_err(|err| Error::internal(format!("{}: {err}", dir.join(META_FILE).display())))?;
         let mut files: HashMap<PathBuf, Arc<dyn FileHandle>> = HashMap::new();
-        let mut loaded_bytes = meta.len();
-        files.insert(PathBuf::from(META_FILE), Arc::new(OwnedBytes::new(meta)));
+        let mut loaded_bytes = 0;
         match read_file(&dir.join(MANAGED_FILE)) {
             Ok(managed) => {
                 loaded_bytes += managed.len();
@@ -68,6 +80,7 @@ impl LoadedDirectory {
             }
             Err(_) => tracing::debug!(dir = %dir.display(), "no managed file list"),
         }
+        let mut commit = Vec::new();
         for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -82,30 +95,43 @@ impl LoadedDirectory {
             {
                 continue;
             }
+            commit.push((name, entry.path(), entry.metadata()?.len()));
+        }
+        let searchable: u64 = commit
+            .iter()
+            .filter(|(name, ..)| ON_DEMAND.iter().any(|ext| name.ends_with(ext)))
+            .map(|(.., len)| len)
+            .sum();
+        let on_demand = |name: &str| {
+            name.ends_with(".store")
+                || (searchable < RESIDENT_FROM && ON_DEMAND.iter().any(|ext| name.ends_with(ext)))
+        };
+        for (name, path, len) in commit {
+            let weighed = if name.ends_with(".term") || !on_demand(&name) {
+                len as usize
+            } else {
+                0
+            };
+            loaded_bytes += weighed;
             let relative = PathBuf::from(&name);
             if let Some(known) = previous.and_then(|p| p.files.get(&relative)) {
-                if !name.ends_with(".store") {
-                    loaded_bytes += known.len();
-                }
                 files.insert(relative, Arc::clone(known));
                 continue;
             }
-            let path = entry.path();
-            let handle: Arc<dyn FileHandle> = if name.ends_with(".store") {
+            let handle: Arc<dyn FileHandle> = if on_demand(&name) {
                 Arc::new(DiskFile {
-                    len: entry.metadata()?.len() as usize,
+                    len: len as usize,
                     path,
                 })
             } else {
-                let bytes = read_file(&path)?;
-                loaded_bytes += bytes.len();
-                Arc::new(OwnedBytes::new(bytes))
+                Arc::new(OwnedBytes::new(read_file(&path)?))
             };
             files.insert(relative, handle);
         }
         Ok(LoadedDirectory {
             dir: dir.to_path_buf(),
             files: Arc::new(files),
+            meta: Arc::new(RwLock::new(Some(OwnedBytes::new(meta)))),
             loaded_bytes,
         })
     }
@@ -113,6 +139,13 @@ impl LoadedDirectory {
     /// Bytes of index files held in memory.
     pub fn loaded_bytes(&self) -> usize {
         self.loaded_bytes
+    }
+
+    /// Drops the in-memory `meta.json` once the index and its reader are open. The commit it
+    /// describes stays what this directory serves; tantivy does not read it again (readers
+    /// reload manually, and reloads load a new directory).
+    pub fn release_meta(&self) {
+        *self.meta.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
@@ -159,10 +192,9 @@ impl HasLen for DiskFile {
 
 impl FileHandle for DiskFile {
     fn read_bytes(&self, range: Range<usize>) -> std::io::Result<OwnedBytes> {
-        let mut file = std::fs::File::open(&self.path)?;
-        file.seek(SeekFrom::Start(range.start as u64))?;
+        let file = std::fs::File::open(&self.path)?;
         let mut bytes = vec![0; range.len()];
-        file.read_exact(&mut bytes)?;
+        file.read_exact_at(&mut bytes, range.start as u64)?;
         Ok(OwnedBytes::new(bytes))
     }
 }
@@ -179,6 +211,13 @@ impl Directory for LoadedDirectory {
         &self,
         path: &Path,
     ) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
+        if path == Path::new(META_FILE) {
+            let held = self.meta.read().unwrap_or_else(|e| e.into_inner()).clone();
+            return match held {
+                Some(bytes) => Ok(Arc::new(bytes)),
+                None => Err(OpenReadError::FileDoesNotExist(path.to_path_buf())),
+            };
+        }
         self.files
             .get(path)
             .cloned()
@@ -193,7 +232,7 @@ impl Directory for LoadedDirectory {
     }
 
     fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
-        Ok(self.files.contains_key(path))
+        Ok(path == Path::new(META_FILE) || self.files.contains_key(path))
     }
 
     fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {

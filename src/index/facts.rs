@@ -11,20 +11,54 @@ use tantivy::{DocAddress, Searcher, SegmentReader};
 use crate::analysis::{Quantity, Unit};
 use crate::error::Result;
 
-/// One document's ranking inputs.
+/// One document's ranking inputs, 24 bytes: ten thousand small catalogs hold millions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DocFacts {
     /// Position of the product id among all ids of the snapshot, in byte order: ties between
     /// equally good hits break by it.
     pub id_rank: u32,
-    /// Whether a shopper can order it now.
-    pub orderable: bool,
     /// Popularity, or the catalog's median for products without one.
     pub popularity: f32,
+    /// Effective price; NaN when the product has none.
+    price: f64,
+    /// Pack size in base units (exact in `f32` for any pack a shop sells), with its unit.
+    size_value: f32,
+    size_unit: Option<Unit>,
+    /// Whether a shopper can order it now.
+    pub orderable: bool,
+}
+
+impl DocFacts {
+    /// Facts of one document.
+    pub fn new(
+        id_rank: u32,
+        orderable: bool,
+        popularity: f32,
+        price: Option<f64>,
+        size: Option<Quantity>,
+    ) -> DocFacts {
+        DocFacts {
+            id_rank,
+            popularity,
+            price: price.unwrap_or(f64::NAN),
+            size_value: size.map_or(0.0, |q| q.value as f32),
+            size_unit: size.map(|q| q.unit),
+            orderable,
+        }
+    }
+
     /// Effective price, when the product has one.
-    pub price: Option<f64>,
+    pub fn price(&self) -> Option<f64> {
+        (!self.price.is_nan()).then_some(self.price)
+    }
+
     /// Pack size in base units, when the title or feed gave one.
-    pub size: Option<Quantity>,
+    pub fn size(&self) -> Option<Quantity> {
+        self.size_unit.map(|unit| Quantity {
+            value: f64::from(self.size_value),
+            unit,
+        })
+    }
 }
 
 /// The product ids of one segment, by doc id, in one string: a few bytes a product instead of
@@ -197,16 +231,16 @@ fn segment_facts(segment: &SegmentReader, ranks: Vec<u32>, neutral: f64) -> Vec<
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .and_then(Unit::from_code);
-            DocFacts {
+            DocFacts::new(
                 id_rank,
-                orderable: orderable.as_ref().and_then(|c| c.first(doc)) == Some(1),
-                popularity: first(&popularity, doc).unwrap_or(neutral) as f32,
-                price: first(&price, doc),
-                size: match (first(&size_value, doc), unit) {
+                orderable.as_ref().and_then(|c| c.first(doc)) == Some(1),
+                first(&popularity, doc).unwrap_or(neutral) as f32,
+                first(&price, doc),
+                match (first(&size_value, doc), unit) {
                     (Some(value), Some(unit)) => Some(Quantity { value, unit }),
                     _ => None,
                 },
-            }
+            )
         })
         .collect()
 }

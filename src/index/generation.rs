@@ -32,9 +32,12 @@ pub struct Snapshot {
     pub docs: DocTable,
     /// tantivy opstamp of the commit.
     pub opstamp: u64,
-    /// BM25 of each indexed text field, by field id, for a word in no document: a term's
-    /// weight is this one scaled by its idf.
-    bm25: Vec<Option<Bm25Weight>>,
+    /// Tokens indexed in each text field, by field id.
+    field_tokens: Vec<Option<u64>>,
+    /// BM25 of each text field, by field id, for a word in no document (a term's weight is
+    /// this one scaled by its idf): made when a search first needs the field, since each is
+    /// a kilobyte and a small catalog's searches touch only some of its fields.
+    bm25: Box<[OnceLock<Option<Box<Bm25Weight>>>]>,
     /// The unfiltered best sellers with their scores, computed by the first browse that
     /// needs them (the search module decides what is in it).
     pub best_sellers: OnceLock<Vec<(f32, DocAddress)>>,
@@ -53,7 +56,18 @@ impl Snapshot {
 
     /// BM25 of a text field for a word in no document (`None` for other fields).
     pub fn bm25(&self, field: Field) -> Option<&Bm25Weight> {
-        self.bm25.get(field.field_id() as usize)?.as_ref()
+        let id = field.field_id() as usize;
+        self.bm25
+            .get(id)?
+            .get_or_init(|| {
+                let tokens = (*self.field_tokens.get(id)?)?;
+                let documents = self.searcher.num_docs().max(1);
+                let average = tokens as f32 / documents as f32;
+                Some(Box::new(Bm25Weight::for_one_term_without_explain(
+                    0, documents, average,
+                )))
+            })
+            .as_deref()
     }
 }
 
@@ -71,10 +85,11 @@ pub struct CatalogGeneration {
 
 /// What one snapshot's index and tables hold in memory.
 fn snapshot_bytes(directory: &LoadedDirectory, snapshot: &Snapshot) -> usize {
-    /// tantivy's readers of one segment (per-field term dictionaries, columns, norms):
-    /// measured as the resident memory of 500 opens of a 300-product catalog beyond what
-    /// the other terms count.
-    const SEGMENT_READER_BYTES: usize = 32 * 1024;
+    /// tantivy's index, schema and readers of one segment, and the BM25 tables searches
+    /// make: measured as the resident memory of 600 opens of a 300-product catalog searched
+    /// with six messages, beyond what the other terms count (a small catalog's term
+    /// dictionaries are counted whole, though only the fields its searches use are read).
+    const SEGMENT_READER_BYTES: usize = 16 * 1024;
     directory.loaded_bytes()
         + snapshot.words.size_bytes()
         + snapshot.docs.heap_bytes()
@@ -110,6 +125,7 @@ impl CatalogGeneration {
             .as_ref()
             .and_then(|m| serving::read(&dir.join(&m.serving), m.opstamp));
         let (snapshot, written) = build_snapshot(&index, fields, stored)?;
+        directory.release_meta();
         let mut manifest = manifest.unwrap_or_else(|| Manifest {
             catalog: catalog_name(dir),
             generation: number,
@@ -183,6 +199,7 @@ impl CatalogGeneration {
         let loaded = LoadedDirectory::load(&self.dir, Some(&directory))?;
         let index = open_index(&loaded)?;
         let (snapshot, written) = build_snapshot(&index, self.fields, None)?;
+        loaded.release_meta();
         let data =
             written.ok_or_else(|| Error::internal("a refreshed snapshot has no serving data"))?;
         let serving = serving::write(&self.dir, &data)?;
@@ -349,28 +366,37 @@ fn build_snapshot(
         .iter()
         .map(|s| s.max_doc())
         .collect();
-    let (words, docs, written) = match stored.filter(|s| s.describes(metas.opstamp, &segments)) {
-        Some(data) => (WordDictionary::from_bytes(data.words)?, data.docs, None),
-        None => {
-            let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
-            let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
-            let docs = DocTable::build(&searcher)?;
-            let data = ServingData {
-                opstamp: metas.opstamp,
-                segments,
-                docs: docs.clone(),
-                words: words.as_bytes().to_vec(),
-            };
-            (words, docs, Some(data))
-        }
-    };
-    let bm25 = text_field_bm25(&searcher)?;
+    let (words, docs, field_tokens, written) =
+        match stored.filter(|s| s.describes(metas.opstamp, &segments)) {
+            Some(data) => (
+                WordDictionary::from_bytes(data.words)?,
+                data.docs,
+                data.field_tokens,
+                None,
+            ),
+            None => {
+                let word_fields = super::weighted_text_fields(&fields).map(|(field, _)| field);
+                let words = WordDictionary::from_searcher(&searcher, &word_fields)?;
+                let docs = DocTable::build(&searcher)?;
+                let field_tokens = text_field_tokens(&searcher)?;
+                let data = ServingData {
+                    opstamp: metas.opstamp,
+                    segments,
+                    docs: docs.clone(),
+                    words: words.as_bytes().to_vec(),
+                    field_tokens: field_tokens.clone(),
+                };
+                (words, docs, field_tokens, Some(data))
+            }
+        };
+    let bm25 = field_tokens.iter().map(|_| OnceLock::new()).collect();
     let snapshot = Snapshot {
         searcher,
         words,
         fields,
         updated_at,
         docs,
+        field_tokens,
         bm25,
         opstamp: metas.opstamp,
         best_sellers: OnceLock::new(),
@@ -378,22 +404,17 @@ fn build_snapshot(
     Ok((snapshot, written))
 }
 
-/// BM25 of every indexed text field, by field id, for a word in no document.
-fn text_field_bm25(searcher: &Searcher) -> Result<Vec<Option<Bm25Weight>>> {
-    let documents = searcher.total_num_docs()?.max(1);
+/// Tokens indexed in every text field, by field id (`None` for other fields).
+fn text_field_tokens(searcher: &Searcher) -> Result<Vec<Option<u64>>> {
     let mut out = Vec::new();
     for (field, entry) in searcher.schema().fields() {
-        let weight = match entry.field_type() {
+        let tokens = match entry.field_type() {
             FieldType::Str(options) if options.get_indexing_options().is_some() => {
-                let tokens = searcher.total_num_tokens(field)?;
-                let average = tokens as f32 / documents as f32;
-                Some(Bm25Weight::for_one_term_without_explain(
-                    0, documents, average,
-                ))
+                Some(searcher.total_num_tokens(field)?)
             }
             _ => None,
         };
-        out.push(weight);
+        out.push(tokens);
     }
     Ok(out)
 }

@@ -29,6 +29,10 @@ pub fn title_head(title: &str) -> String {
     heads.join(" ")
 }
 
+/// Names of more words than this are not kept: a message that long matches a product on its
+/// words, and whole long names would make most of a small catalog's name dictionary.
+pub const MAX_NAME_WORDS: usize = 4;
+
 /// The names a title gives the product, each analyzed and its words joined by spaces: the
 /// title without its brand, pack size and parentheses ("Amul Butter 500 g" → "butter"), each
 /// "/" alternative of its part before a qualifier ("Sugar/Sakkare - Castor" → "sugar",

@@ -1,8 +1,7 @@
 //! The tantivy schema of a catalog generation and how a [`Product`] becomes a document.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
-    STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
 };
 use tantivy::TantivyDocument;
 
@@ -68,7 +67,14 @@ pub fn build_schema() -> Schema {
             .set_tokenizer(TEXT_ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    builder.add_text_field("id", STRING | FAST | STORED);
+    // Whole-value fields: looked up by exact term, never scored, so no field norms.
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    builder.add_text_field("id", exact.clone() | FAST | STORED);
     for name in [
         "title",
         "title_alt",
@@ -93,14 +99,12 @@ pub fn build_schema() -> Schema {
             ),
         );
     }
-    builder.add_text_field("brand_exact", STRING);
-    builder.add_text_field("name_exact", STRING);
-    builder.add_text_field("category_exact", STRING);
-    builder.add_f64_field("price", NumericOptions::default().set_fast().set_indexed());
-    builder.add_u64_field(
-        "orderable",
-        NumericOptions::default().set_fast().set_indexed(),
-    );
+    builder.add_text_field("brand_exact", exact.clone());
+    builder.add_text_field("name_exact", exact.clone());
+    builder.add_text_field("category_exact", exact);
+    // Price and availability filter through the document table, never through the index.
+    builder.add_f64_field("price", FAST);
+    builder.add_u64_field("orderable", FAST);
     builder.add_f64_field("popularity", FAST);
     builder.add_f64_field("size_value", FAST);
     builder.add_u64_field("size_unit", FAST);
@@ -152,7 +156,7 @@ impl Fields {
                 kind.iter()
                     .flat_map(|kind| super::head::title_names(kind, None)),
             );
-        for name in names {
+        for name in names.filter(|name| name.split(' ').count() <= super::head::MAX_NAME_WORDS) {
             doc.add_text(self.name_exact, name);
         }
         doc.add_text(self.phonetic, &product.title);

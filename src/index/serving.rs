@@ -21,6 +21,9 @@ pub struct ServingData {
     pub docs: DocTable,
     /// The word dictionary's fst.
     pub words: Vec<u8>,
+    /// Tokens indexed in each field, by field id (`None` for fields not searched as text):
+    /// what BM25's average field length needs, without opening every field's dictionary.
+    pub field_tokens: Vec<Option<u64>>,
 }
 
 impl ServingData {

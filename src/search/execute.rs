@@ -147,7 +147,7 @@ pub fn run<'s>(
                 continue;
             };
             let in_price = |bound: Option<f64>, within: fn(f64, f64) -> bool| {
-                bound.is_none_or(|b| fact.price.is_some_and(|p| within(p, b)))
+                bound.is_none_or(|b| fact.price().is_some_and(|p| within(p, b)))
             };
             if alive.is_none_or(|bits| bits.is_alive(doc))
                 && (!filters.in_stock || fact.orderable)

@@ -184,6 +184,9 @@ fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Opti
         .iter()
         .flat_map(|slot| slot.terms.iter().map(String::as_str))
         .collect();
+    if words.len() > crate::index::MAX_NAME_WORDS {
+        return None;
+    }
     let mut names = vec![words.join(" ")];
     // A synonym met through its sound is too loose to name a product: "shamp" sounds like
     // "saunf".

@@ -99,11 +99,11 @@ impl Ranker {
         let below_best = self.best_text / text.max(1e-3);
         let bucketed = -(below_best.ln() / RELEVANCE_BUCKET_RATIO.ln()).floor();
         let popularity = facts.popularity;
-        let size_match = match (self.quantity, facts.size) {
+        let size_match = match (self.quantity, facts.size()) {
             (Some(wanted), Some(size)) => wanted.same_size(&size),
             _ => false,
         };
-        let price = || facts.price.map(|p| p as f32);
+        let price = || facts.price().map(|p| p as f32);
         let (primary, secondary) = match self.sort {
             Sort::Relevance if self.has_text => (bucketed, popularity),
             Sort::Relevance | Sort::Popularity => (popularity, text),
@@ -143,13 +143,7 @@ mod tests {
     use crate::analysis::Unit;
 
     fn facts(id_rank: u32, popularity: f32) -> DocFacts {
-        DocFacts {
-            id_rank,
-            orderable: true,
-            popularity,
-            price: Some(100.0),
-            size: None,
-        }
+        DocFacts::new(id_rank, true, popularity, Some(100.0), None)
     }
 
     #[test]
@@ -182,17 +176,17 @@ mod tests {
             unit: Unit::Grams,
         };
         let ranker = Ranker::new(Sort::Relevance, Some(wanted), true);
-        let five_kg = DocFacts {
-            size: Some(wanted),
-            ..facts(2, 1.0)
-        };
-        let one_kg = DocFacts {
-            size: Some(Quantity {
+        let five_kg = DocFacts::new(2, true, 1.0, Some(100.0), Some(wanted));
+        let one_kg = DocFacts::new(
+            1,
+            true,
+            1.0,
+            Some(100.0),
+            Some(Quantity {
                 value: 1000.0,
                 unit: Unit::Grams,
             }),
-            ..facts(1, 1.0)
-        };
+        );
         let ranked = best(
             vec![
                 (ranker.key(&one_kg, 4.0), "1kg"),

@@ -26,7 +26,7 @@ const QUERIES: [&str; 4] = ["atta 5kg", "doodh", "amul buttr", "shampoo under 20
 
 #[tokio::test]
 async fn evicted_catalogs_reopen_with_identical_results_and_survive_a_restart() {
-    const MERCHANTS: usize = 40;
+    const MERCHANTS: usize = 80;
     // 1 MiB holds only a handful of these catalogs, so searching them all evicts most.
     let app = TestApp::with_config(|c| c.catalog_cache_mb = 1);
     for n in 0..MERCHANTS {
@@ -79,10 +79,10 @@ async fn evicted_catalogs_reopen_with_identical_results_and_survive_a_restart() 
         "ready as soon as it starts: nothing to open"
     );
     assert_eq!(engine.cache_stats().open, 0, "no catalog opened at start");
-    let (page, total) = engine.catalogs(10, 35);
+    let (page, total) = engine.catalogs(10, 75);
     assert_eq!(total, MERCHANTS);
     assert_eq!(page.len(), 5);
-    assert_eq!(page[0].catalog, "m035");
+    assert_eq!(page[0].catalog, "m075");
     assert_eq!(engine.cache_stats().open, 0, "listing opens nothing");
     for n in [0, 17, 39] {
         for (i, q) in QUERIES.iter().enumerate() {
