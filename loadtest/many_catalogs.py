@@ -774,6 +774,42 @@ def phase_fairness(args, server: Server, source: Source, results: Results) -> No
     server.stop()
 
 
+def phase_burst(args, server: Server, source: Source, results: Results) -> None:
+    """One merchant sends BURST one-product upserts without waiting for any: how long until
+    every task has finished, each reported on its own, and the last product is searchable."""
+    count = args.burst
+    print(f"== burst: {count:,} one-product upserts into m00000 sent without waiting (default settings)")
+    server.start("burst")
+    server.wait_ready(args.ready_timeout)
+    client = Client(server)
+    deadline = time.monotonic() + args.phase_timeout
+    rows = source.products[:count]
+    bodies = []
+    for n, row in enumerate(rows):
+        product = dict(row, id=f"burst-{n:05d}", title=f"{row['title']} burst{n:05d}")
+        bodies.append(ndjson([product]))
+    started = time.monotonic()
+    tasks: dict[int, str] = {}
+    refused = 0
+    for body in bodies:  # one after another, as a merchant's stock sync sends them
+        reply = client.write("POST", "/v1/catalogs/m00000/products", body)
+        if reply.status == 202:
+            tasks[reply.json()["task_id"]] = "m00000"
+        else:
+            refused += 1
+    sent = time.monotonic() - started
+    counts = wait_for_tasks(client, tasks, deadline, args.threads, "burst")
+    elapsed = time.monotonic() - started
+    last = client.request("GET", f"/v1/catalogs/m00000/search?q=burst{count - 1:05d}")
+    found = last.status == 200 and f"burst-{count - 1:05d}" in hit_ids(last)
+    print(f"  sent in {sent:.2f} s ({refused} refused); all {counts['succeeded']:,} tasks "
+          f"succeeded, {counts['failed']} failed, after {elapsed:.2f} s; last product "
+          f"{'found' if found else 'NOT found'}")
+    results.add("burst: 1-product upserts, all visible", f"{elapsed:.2f} s",
+                f"{count:,} sent without waiting; {counts['succeeded']:,} succeeded one by one")
+    server.stop()
+
+
 def hit_ids(reply: Reply) -> set[str]:
     if reply.status != 200:
         return set()
@@ -825,6 +861,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--generated", action="store_true",
                    help="use the built-in product generator even when the BigBasket file exists")
     p.add_argument("--skip-fairness", action="store_true", help="skip the upsert-under-load phase")
+    p.add_argument("--burst", type=int, default=1000,
+                   help="one-product upserts one merchant sends without waiting (default 1000; "
+                        "0 skips the phase)")
     p.add_argument("--threads", type=int, default=8, help="client threads (default 8)")
     p.add_argument("--ready-timeout", type=float, default=300.0,
                    help="seconds to wait for /readyz (default 300: a server that opens every "
@@ -892,6 +931,8 @@ def main(argv: list[str]) -> int:
         phase_create(args, server, source, results)
         for cache_mb in args.cache_sizes:
             phase_cache_run(args, server, source, cache_mb, results)
+        if args.burst > 0:
+            phase_burst(args, server, source, results)
         if args.skip_fairness:
             print("== fairness: skipped (--skip-fairness)")
         else:

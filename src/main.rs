@@ -146,6 +146,7 @@ fn main() -> anyhow::Result<()> {
                 bigbasket_csv,
                 dakshina,
                 worst,
+                ..Default::default()
             };
             kirana::eval::runner::run(&options, &mut std::io::stdout().lock())
                 .map_err(anyhow::Error::msg)?;

@@ -13,6 +13,8 @@ mod fleet;
 mod http;
 #[path = "integration/language.rs"]
 mod language;
+#[path = "integration/lists.rs"]
+mod lists;
 #[path = "integration/merchants.rs"]
 mod merchants;
 #[path = "integration/products.rs"]

@@ -79,7 +79,8 @@ fn quantity_at(tokens: &[String], at: usize) -> Option<(Range<usize>, Quantity)>
     (value > 0.0 && value.is_finite()).then_some((span, Quantity { value, unit }))
 }
 
-fn parse_number(token: &str) -> Option<f64> {
+/// A number as shoppers write it before a unit or a count: digits or a Hindi number word.
+pub fn parse_number(token: &str) -> Option<f64> {
     if !token.starts_with(|c: char| c.is_ascii_digit()) {
         return number_word(token);
     }

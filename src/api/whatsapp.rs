@@ -95,6 +95,10 @@ fn header_text(query: &str) -> String {
     }
 }
 
+fn row(product: &Product) -> Value {
+    json!({"id": product.id, "title": truncate(&product.title, ROW_TITLE), "description": row_description(product)})
+}
+
 /// An interactive list message for the top products, or `None` when there are none.
 pub fn list_message(query: &str, total_hits: u64, products: &[Product]) -> Option<Value> {
     if products.is_empty() {
@@ -103,21 +107,59 @@ pub fn list_message(query: &str, total_hits: u64, products: &[Product]) -> Optio
     let sections: Vec<Value> = sections(products, MAX_ROWS)
         .into_iter()
         .map(|(title, items)| {
-            let rows: Vec<Value> = items
-                .iter()
-                .map(|p| json!({"id": p.id, "title": truncate(&p.title, ROW_TITLE), "description": row_description(p)}))
-                .collect();
+            let rows: Vec<Value> = items.iter().map(|p| row(p)).collect();
             json!({"title": title, "rows": rows})
         })
         .collect();
     let shown = products.len().min(MAX_ROWS);
-    Some(json!({
+    Some(list_body(query, total_hits, shown, sections))
+}
+
+/// An interactive list message for a shopping list: one section per item, titled with the
+/// item, the ten rows shared among the items in turn (best of each first), no product twice.
+pub fn list_message_for_items(
+    query: &str,
+    total_hits: u64,
+    items: &[(String, Vec<Product>)],
+) -> Option<Value> {
+    let mut rows: Vec<Vec<&Product>> = vec![Vec::new(); items.len().min(MAX_SECTIONS)];
+    let mut seen = std::collections::HashSet::new();
+    let mut shown = 0;
+    let deepest = items.iter().map(|(_, p)| p.len()).max().unwrap_or(0);
+    'fill: for rank in 0..deepest {
+        for (at, (_, products)) in items.iter().enumerate().take(MAX_SECTIONS) {
+            if shown == MAX_ROWS {
+                break 'fill;
+            }
+            if let Some(product) = products.get(rank).filter(|p| seen.insert(p.id.as_str())) {
+                rows[at].push(product);
+                shown += 1;
+            }
+        }
+    }
+    let sections: Vec<Value> = items
+        .iter()
+        .zip(rows)
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|((text, _), rows)| {
+            let rows: Vec<Value> = rows.into_iter().map(row).collect();
+            json!({"title": truncate(text, SECTION_TITLE), "rows": rows})
+        })
+        .collect();
+    if sections.is_empty() {
+        return None;
+    }
+    Some(list_body(query, total_hits, shown, sections))
+}
+
+fn list_body(query: &str, total_hits: u64, shown: usize, sections: Vec<Value>) -> Value {
+    json!({
         "type": "list",
         "header": {"type": "text", "text": header_text(query)},
         "body": {"text": truncate(&format!("{total_hits} products found. Showing the top {shown}; pick one to see details."), BODY)},
         "footer": {"text": truncate("Prices include taxes", FOOTER)},
         "action": {"button": truncate("View products", BUTTON), "sections": sections},
-    }))
+    })
 }
 
 /// A multi-product message for catalog `catalog_id`, or `None` when there are no products.

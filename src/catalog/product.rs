@@ -244,6 +244,14 @@ impl Product {
         self.sale_price.as_ref().or(self.price.as_ref())
     }
 
+    /// Whether it sells below its regular price now: a sale price under the price.
+    pub fn is_on_sale(&self) -> bool {
+        match (&self.sale_price, &self.price) {
+            (Some(sale), Some(price)) => sale.amount < price.amount,
+            _ => false,
+        }
+    }
+
     /// Category path levels, trimmed, without empty ones.
     pub fn category_levels(&self) -> Vec<&str> {
         self.product_type

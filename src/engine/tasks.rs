@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{FeedFormat, RowError};
@@ -279,11 +280,24 @@ impl TaskStore {
         let mut tasks = BTreeMap::new();
         let mut attempts = BTreeMap::new();
         let mut highest = 0;
-        for entry in std::fs::read_dir(dir)?.flatten() {
-            let path = entry.path();
-            if path.extension().is_none_or(|e| e != "json") {
-                continue;
-            }
+        let paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        // Up to `history` small files: read in parallel (see the registry's scan).
+        let read: Vec<(PathBuf, std::result::Result<StoredTask, String>)> = paths
+            .into_par_iter()
+            .map(|path| {
+                let stored = std::fs::read(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| {
+                        serde_json::from_slice::<StoredTask>(&b).map_err(|e| e.to_string())
+                    });
+                (path, stored)
+            })
+            .collect();
+        for (path, stored) in read {
             // An unreadable file still holds its id: no later task may take it.
             if let Some(id) = path
                 .file_stem()
@@ -292,10 +306,7 @@ impl TaskStore {
             {
                 highest = highest.max(id);
             }
-            match std::fs::read(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| serde_json::from_slice::<StoredTask>(&b).map_err(|e| e.to_string()))
-            {
+            match stored {
                 Ok(stored) => {
                     let mut task = stored.task;
                     task.source = stored.source;

@@ -4,7 +4,9 @@
 
 pub mod bigbasket;
 pub mod judge;
+mod lists;
 pub mod runner;
+pub mod typing;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -32,6 +34,12 @@ pub enum QueryClass {
     Devanagari,
     Chat,
     Prefix,
+    /// Several items in one message, scored item by item.
+    List,
+    Tamil,
+    Telugu,
+    Kannada,
+    Bengali,
 }
 
 impl QueryClass {
@@ -44,6 +52,11 @@ impl QueryClass {
             QueryClass::Devanagari => "devanagari",
             QueryClass::Chat => "chat",
             QueryClass::Prefix => "prefix",
+            QueryClass::List => "list",
+            QueryClass::Tamil => "tamil",
+            QueryClass::Telugu => "telugu",
+            QueryClass::Kannada => "kannada",
+            QueryClass::Bengali => "bengali",
         }
     }
 }
@@ -53,6 +66,20 @@ impl QueryClass {
 struct JudgedLine {
     class: QueryClass,
     q: String,
+    #[serde(default)]
+    judge: Vec<Rule>,
+    /// The items of a shopping list, in message order, each judged on its own.
+    #[serde(default)]
+    items: Option<Vec<ItemLine>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemLine {
+    text: String,
     judge: Vec<Rule>,
     #[serde(default)]
     #[allow(dead_code)]
@@ -66,33 +93,62 @@ pub struct JudgedQuery {
     /// The message exactly as a shopper typed it.
     pub q: String,
     rules: Vec<CompiledRule>,
+    /// For a list: each item's text and rules, in message order.
+    items: Option<Vec<(String, Vec<CompiledRule>)>>,
 }
 
-/// Parses a judged set; an error names the line and what is wrong with it.
-pub fn parse_set(text: &str) -> Result<Vec<JudgedQuery>> {
+/// The JSON objects of a JSON-lines file (blank lines and `#` comments skipped), each with
+/// a function that makes an error `code` naming its line.
+pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(
+    text: &str,
+    code: &'static str,
+) -> Result<Vec<(T, impl Fn(String) -> Error + Copy)>> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = |message: String| {
-            Error::invalid("judged_set_invalid", format!("line {}: {message}", n + 1))
+        let bad = move |message: String| Error::invalid(code, format!("line {}: {message}", n + 1));
+        let parsed: T = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        out.push((parsed, bad));
+    }
+    Ok(out)
+}
+
+/// Parses a judged set; an error names the line and what is wrong with it.
+pub fn parse_set(text: &str) -> Result<Vec<JudgedQuery>> {
+    let mut out = Vec::new();
+    for (parsed, bad) in json_lines::<JudgedLine>(text, "judged_set_invalid")? {
+        let compile = |rules: &[Rule]| -> Result<Vec<CompiledRule>> {
+            if rules.is_empty() {
+                return Err(bad("judge needs at least one rule".into()));
+            }
+            rules
+                .iter()
+                .map(Rule::compile)
+                .collect::<std::result::Result<_, _>>()
+                .map_err(bad)
         };
-        let parsed: JudgedLine = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        if parsed.judge.is_empty() {
-            return Err(bad("judge needs at least one rule".into()));
-        }
-        let rules = parsed
-            .judge
-            .iter()
-            .map(Rule::compile)
-            .collect::<std::result::Result<_, _>>()
-            .map_err(bad)?;
+        let (rules, items) = match &parsed.items {
+            Some(items) if items.len() >= 2 && parsed.judge.is_empty() => {
+                let items = items
+                    .iter()
+                    .map(|item| Ok((item.text.clone(), compile(&item.judge)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                (Vec::new(), Some(items))
+            }
+            Some(_) => return Err(bad(
+                "a list has two items or more, each with its own judge, and no judge of its own"
+                    .into(),
+            )),
+            None => (compile(&parsed.judge)?, None),
+        };
         out.push(JudgedQuery {
             class: parsed.class,
             q: parsed.q,
             rules,
+            items,
         });
     }
     Ok(out)
@@ -111,9 +167,14 @@ pub struct QueryOutcome {
     pub took_us: u64,
     /// The top hits with their grades.
     pub top: Vec<(String, u8)>,
+    /// For a message of the list class (on its first outcome): whether kirana cut it into
+    /// the judged items, or kept a one-item message whole.
+    pub split: Option<bool>,
 }
 
-/// Runs every judged query against `catalog`, whose products are `products`.
+/// Runs every judged query against `catalog`, whose products are `products`. A list is
+/// scored item by item: each judged item against the reply item that shares most words with
+/// it (or the top-level hits when the reply has no items).
 pub fn evaluate(
     engine: &Engine,
     catalog: &str,
@@ -123,13 +184,6 @@ pub fn evaluate(
     let facts: Vec<ProductFacts> = products.iter().map(ProductFacts::of).collect();
     let mut out = Vec::with_capacity(set.len());
     for query in set {
-        let grades: HashMap<&str, u8> = facts
-            .iter()
-            .filter_map(|p| {
-                let grade = grade_of(&query.rules, p);
-                (grade > 0).then_some((p.id.as_str(), grade))
-            })
-            .collect();
         let results = engine.search(
             catalog,
             &SearchRequest {
@@ -137,29 +191,78 @@ pub fn evaluate(
                 ..SearchRequest::new(query.q.clone())
             },
         )?;
-        let top: Vec<(String, u8)> = results
-            .hits
-            .iter()
-            .map(|hit| {
-                let grade = grades.get(hit.id.as_str()).copied().unwrap_or(0);
-                (hit.id.clone(), grade)
-            })
-            .collect();
-        let mut ideal: Vec<u8> = grades.values().copied().collect();
-        ideal.sort_unstable_by(|a, b| b.cmp(a));
-        let got: Vec<u8> = top.iter().map(|(_, g)| *g).collect();
-        out.push(QueryOutcome {
-            class: query.class,
-            q: query.q.clone(),
-            ndcg: ndcg(&got, &ideal),
-            success: got.first().is_some_and(|&g| g >= SUCCESS_GRADE),
-            zero_results: results.hits.is_empty(),
-            relevant: grades.values().filter(|&&g| g >= SUCCESS_GRADE).count(),
-            took_us: results.took_us,
-            top,
-        });
+        let Some(items) = &query.items else {
+            let mut outcome = score(query.class, &query.q, &query.rules, &facts, &results.hits);
+            outcome.took_us = results.took_us;
+            if query.class == QueryClass::List {
+                outcome.split = Some(results.items.is_none());
+            }
+            out.push(outcome);
+            continue;
+        };
+        let replied = results.items.as_deref().unwrap_or_default();
+        let texts: Vec<&str> = items.iter().map(|(text, _)| text.as_str()).collect();
+        let pairs = lists::pair_items(&texts, replied);
+        for (n, ((text, rules), paired)) in items.iter().zip(pairs).enumerate() {
+            let hits = paired.map_or(results.hits.as_slice(), |at| replied[at].hits.as_slice());
+            let label = format!("{} → {text}", query.q.replace('\n', " / "));
+            let mut outcome = score(query.class, &label, rules, &facts, hits);
+            outcome.took_us = results.took_us;
+            if n == 0 {
+                outcome.split = Some(replied.len() == items.len());
+            }
+            out.push(outcome);
+        }
     }
     Ok(out)
+}
+
+/// How hits fare against rules.
+fn score(
+    class: QueryClass,
+    q: &str,
+    rules: &[CompiledRule],
+    facts: &[ProductFacts],
+    hits: &[crate::search::Hit],
+) -> QueryOutcome {
+    let grades: HashMap<&str, u8> = facts
+        .iter()
+        .filter_map(|p| {
+            let grade = grade_of(rules, p);
+            (grade > 0).then_some((p.id.as_str(), grade))
+        })
+        .collect();
+    let top: Vec<(String, u8)> = hits
+        .iter()
+        .take(CUTOFF)
+        .map(|hit| {
+            let grade = grades.get(hit.id.as_str()).copied().unwrap_or(0);
+            (hit.id.clone(), grade)
+        })
+        .collect();
+    let mut ideal: Vec<u8> = grades.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let got: Vec<u8> = top.iter().map(|(_, g)| *g).collect();
+    QueryOutcome {
+        class,
+        q: q.to_string(),
+        ndcg: ndcg(&got, &ideal),
+        success: got.first().is_some_and(|&g| g >= SUCCESS_GRADE),
+        zero_results: hits.is_empty(),
+        relevant: grades.values().filter(|&&g| g >= SUCCESS_GRADE).count(),
+        took_us: 0,
+        top,
+        split: None,
+    }
+}
+
+/// Share of list-class messages cut as judged, and how many there were.
+pub fn split_accuracy(outcomes: &[QueryOutcome]) -> Option<(f64, usize)> {
+    let judged: Vec<bool> = outcomes.iter().filter_map(|o| o.split).collect();
+    (!judged.is_empty()).then(|| {
+        let right = judged.iter().filter(|&&ok| ok).count();
+        (right as f64 / judged.len() as f64, judged.len())
+    })
 }
 
 /// Discounted cumulative gain of the first [`CUTOFF`] grades, gain `2^grade - 1`.
@@ -299,6 +402,7 @@ mod tests {
             relevant: 1,
             took_us: 10,
             top: Vec::new(),
+            split: None,
         };
         let rows = summarize(&[
             outcome(QueryClass::Typo, 1.0, true),

@@ -26,6 +26,8 @@ pub struct DocFacts {
     size_unit: Option<Unit>,
     /// Whether a shopper can order it now.
     pub orderable: bool,
+    /// Whether it sells below its regular price now.
+    pub on_sale: bool,
 }
 
 impl DocFacts {
@@ -36,6 +38,7 @@ impl DocFacts {
         popularity: f32,
         price: Option<f64>,
         size: Option<Quantity>,
+        on_sale: bool,
     ) -> DocFacts {
         DocFacts {
             id_rank,
@@ -44,6 +47,7 @@ impl DocFacts {
             size_value: size.map_or(0.0, |q| q.value as f32),
             size_unit: size.map(|q| q.unit),
             orderable,
+            on_sale,
         }
     }
 
@@ -215,6 +219,7 @@ fn segment_facts(segment: &SegmentReader, ranks: Vec<u32>, neutral: f64) -> Vec<
     let fast = segment.fast_fields();
     let f64_column = |name: &str| fast.f64(name).ok();
     let orderable = fast.u64("orderable").ok();
+    let on_sale = fast.u64("on_sale").ok();
     let size_unit = fast.u64("size_unit").ok();
     let (popularity, price, size_value) = (
         f64_column("popularity"),
@@ -240,6 +245,7 @@ fn segment_facts(segment: &SegmentReader, ranks: Vec<u32>, neutral: f64) -> Vec<
                     (Some(value), Some(unit)) => Some(Quantity { value, unit }),
                     _ => None,
                 },
+                on_sale.as_ref().and_then(|c| c.first(doc)) == Some(1),
             )
         })
         .collect()

@@ -34,10 +34,15 @@ pub struct Fields {
     pub name_exact: Field,
     /// Normalized category levels and path prefixes, exact filter.
     pub category_exact: Field,
+    /// Adjacent words of the titles and the brand ("fruit nut" in "Fruit & Nut"), joining
+    /// words skipped: whether "X and Y" is written as one name.
+    pub pairs: Field,
     /// Effective price in the major unit.
     pub price: Field,
     /// 1 when a shopper can order it now.
     pub orderable: Field,
+    /// 1 when it sells below its regular price.
+    pub on_sale: Field,
     pub popularity: Field,
     /// Pack size in base units (grams, millilitres, pieces) and which base.
     pub size_value: Field,
@@ -101,10 +106,12 @@ pub fn build_schema() -> Schema {
     }
     builder.add_text_field("brand_exact", exact.clone());
     builder.add_text_field("name_exact", exact.clone());
-    builder.add_text_field("category_exact", exact);
+    builder.add_text_field("category_exact", exact.clone());
+    builder.add_text_field("pairs", exact);
     // Price and availability filter through the document table, never through the index.
     builder.add_f64_field("price", FAST);
     builder.add_u64_field("orderable", FAST);
+    builder.add_u64_field("on_sale", FAST);
     builder.add_f64_field("popularity", FAST);
     builder.add_f64_field("size_value", FAST);
     builder.add_u64_field("size_unit", FAST);
@@ -130,8 +137,10 @@ impl Fields {
             brand_exact: get("brand_exact")?,
             name_exact: get("name_exact")?,
             category_exact: get("category_exact")?,
+            pairs: get("pairs")?,
             price: get("price")?,
             orderable: get("orderable")?,
+            on_sale: get("on_sale")?,
             popularity: get("popularity")?,
             size_value: get("size_value")?,
             size_unit: get("size_unit")?,
@@ -161,6 +170,14 @@ impl Fields {
         }
         doc.add_text(self.phonetic, &product.title);
         doc.add_text(self.phonetic_latin, &product.title);
+        let named = std::iter::once(&product.title)
+            .chain(product.titles.values())
+            .chain(product.brand.as_ref());
+        for title in named {
+            for pair in word_pairs(title) {
+                doc.add_text(self.pairs, pair);
+            }
+        }
         for title in product.titles.values() {
             doc.add_text(self.title_alt, title);
             doc.add_text(self.head, super::head::title_head(title));
@@ -192,6 +209,7 @@ impl Fields {
             doc.add_f64(self.price, price.amount);
         }
         doc.add_u64(self.orderable, product.availability.is_orderable() as u64);
+        doc.add_u64(self.on_sale, product.is_on_sale() as u64);
         if let Some(popularity) = product.popularity {
             doc.add_f64(self.popularity, popularity);
         }
@@ -203,6 +221,21 @@ impl Fields {
         doc.add_text(self.stored, json);
         doc
     }
+}
+
+/// Words that join two halves of a name ("Salt and Pepper").
+pub const JOINING_WORDS: [&str; 4] = ["and", "aur", "और", "n"];
+
+/// Each two adjacent words of `title`, joined by a space, joining words left out.
+pub fn word_pairs(title: &str) -> Vec<String> {
+    let words: Vec<String> = analysis::tokens(title)
+        .into_iter()
+        .filter(|w| !JOINING_WORDS.contains(&w.as_str()))
+        .collect();
+    let mut pairs: Vec<String> = words.windows(2).map(|w| w.join(" ")).collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
 }
 
 /// The pack size of a product: its `size`, else a quantity in its title.

@@ -2,10 +2,12 @@
 //! to search, a pack quantity ("5kg"), price bounds ("under 300", "300 se kam"), with chat
 //! fillers ("hi", "bhaiya", "mujhe ... chahiye") dropped.
 
+pub mod items;
 mod phrases;
 
 use serde::Serialize;
 
+use crate::analysis::lexicon::Intent;
 use crate::analysis::{self, Quantity};
 use phrases::{ChatPhrases, PriceBound};
 
@@ -25,6 +27,28 @@ pub struct ParsedQuery {
     pub price_min: Option<f64>,
     /// Words dropped as chat fillers.
     pub fillers: Vec<String>,
+    /// An order the message asks for ("sabse sasta": cheapest first).
+    pub order: Option<Order>,
+    /// What to show first among the relevant ("bada pack", "offer wala").
+    pub prefer: Vec<Preference>,
+}
+
+/// An order a message asks for in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    PriceAsc,
+    PriceDesc,
+    Popularity,
+}
+
+/// Products a message asks to see first among the relevant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preference {
+    BigPack,
+    SmallPack,
+    OnSale,
 }
 
 impl ParsedQuery {
@@ -53,7 +77,22 @@ impl ParsedQuery {
             parsed.quantity = Some(quantity);
             tokens.drain(span);
         }
-        let (terms, fillers) = phrases.drop_fillers(tokens);
+        let (intents, intent_words) = phrases.take_intents(&mut tokens);
+        for intent in intents {
+            match intent {
+                Intent::Cheapest => parsed.order = parsed.order.or(Some(Order::PriceAsc)),
+                Intent::Dearest => parsed.order = parsed.order.or(Some(Order::PriceDesc)),
+                Intent::Popular => parsed.order = parsed.order.or(Some(Order::Popularity)),
+                Intent::BigPack => parsed.prefer.push(Preference::BigPack),
+                Intent::SmallPack => parsed.prefer.push(Preference::SmallPack),
+                Intent::OnSale => parsed.prefer.push(Preference::OnSale),
+            }
+        }
+        parsed.prefer.dedup();
+        let counted = drop_pack_counts(&mut tokens);
+        let (terms, mut fillers) = phrases.drop_fillers(tokens);
+        fillers.extend(counted);
+        fillers.extend(intent_words);
         parsed.last_is_prefix = ends_inside_word && terms.last() == last_token.as_ref();
         parsed.terms = terms;
         parsed.fillers = fillers;
@@ -64,6 +103,40 @@ impl ParsedQuery {
     pub fn is_browse(&self) -> bool {
         self.terms.is_empty()
     }
+}
+
+/// Words that count packs rather than name a product: "2 packet maggi".
+pub fn is_count_word(token: &str) -> bool {
+    matches!(
+        token,
+        "packet"
+            | "pack"
+            | "pkt"
+            | "box"
+            | "bottle"
+            | "jar"
+            | "pouch"
+            | "sachet"
+            | "piece"
+            | "pc"
+            | "bag"
+    )
+}
+
+/// Removes "2 packet", "do box" and the like (a number of packs, not a pack size); returns
+/// the words removed.
+fn drop_pack_counts(tokens: &mut Vec<String>) -> Vec<String> {
+    let mut removed = Vec::new();
+    let mut at = 0;
+    while at + 1 < tokens.len() {
+        if analysis::quantity::parse_number(&tokens[at]).is_some() && is_count_word(&tokens[at + 1])
+        {
+            removed.extend(tokens.drain(at..at + 2));
+        } else {
+            at += 1;
+        }
+    }
+    removed
 }
 
 #[cfg(test)]
@@ -95,6 +168,45 @@ mod tests {
         assert_eq!(ParsedQuery::parse("ghee < 500").price_max, Some(500.0));
         assert_eq!(ParsedQuery::parse("ghee above 500").price_min, Some(500.0));
         assert_eq!(ParsedQuery::parse("shampoo under 100").terms, ["shampoo"]);
+    }
+
+    #[test]
+    fn words_that_say_how_to_choose_are_intents_not_terms() {
+        let parsed = ParsedQuery::parse("mujhe kuch sasta shampoo dikhao");
+        assert_eq!(parsed.terms, ["shampoo"]);
+        assert_eq!(parsed.order, Some(Order::PriceAsc));
+        let parsed = ParsedQuery::parse("sabse sasta tel");
+        assert_eq!(
+            (parsed.terms, parsed.order),
+            (vec!["tel".to_string()], Some(Order::PriceAsc))
+        );
+        let parsed = ParsedQuery::parse("bada pack surf");
+        assert_eq!(
+            (parsed.terms, parsed.prefer),
+            (vec!["surf".to_string()], vec![Preference::BigPack])
+        );
+        assert_eq!(
+            ParsedQuery::parse("offer wala shampoo").prefer,
+            [Preference::OnSale]
+        );
+        assert_eq!(
+            ParsedQuery::parse("sabse accha ghee").order,
+            Some(Order::Popularity)
+        );
+        assert_eq!(
+            ParsedQuery::parse("सबसे सस्ता आटा").order,
+            Some(Order::PriceAsc)
+        );
+        assert_eq!(ParsedQuery::parse("amul butter").order, None);
+    }
+
+    #[test]
+    fn pack_counts_are_not_product_words() {
+        let parsed = ParsedQuery::parse("2 packet maggi");
+        assert_eq!(parsed.terms, ["maggi"]);
+        assert_eq!(parsed.quantity, None, "two packs is no pack size");
+        assert_eq!(ParsedQuery::parse("do box tea").terms, ["tea"]);
+        assert_eq!(ParsedQuery::parse("packet soup").terms, ["packet", "soup"]);
     }
 
     #[test]

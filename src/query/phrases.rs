@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::analysis::lexicon::{Bound, Lexicon, PhrasePosition};
+use crate::analysis::lexicon::{Bound, Intent, Lexicon, PhrasePosition};
 use crate::analysis::tokens;
 
 /// Which side of the price a bound limits.
@@ -21,9 +21,10 @@ struct PricePhrase {
     before_number: bool,
 }
 
-/// Fillers and price phrases as token sequences, longest first.
+/// Fillers, intent and price phrases as token sequences, longest first.
 pub struct ChatPhrases {
     fillers: Vec<Vec<String>>,
+    intents: Vec<(Vec<String>, Intent)>,
     prices: Vec<PricePhrase>,
     currency: HashSet<String>,
 }
@@ -58,8 +59,16 @@ impl ChatPhrases {
             .collect();
         prices.sort_by_key(|p| std::cmp::Reverse(p.tokens.len()));
         let currency = lexicon.currency_words().flat_map(tokens).collect();
+        let mut intents: Vec<(Vec<String>, Intent)> = lexicon
+            .intent_phrases()
+            .iter()
+            .map(|p| (tokens(&p.phrase), p.intent))
+            .filter(|(t, _)| !t.is_empty())
+            .collect();
+        intents.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
         ChatPhrases {
             fillers,
+            intents,
             prices,
             currency,
         }
@@ -95,6 +104,25 @@ impl ChatPhrases {
             }
         }
         None
+    }
+
+    /// Removes the intent phrases from `tokens`, longest first; returns the intents and the
+    /// words removed, in message order.
+    pub fn take_intents(&self, tokens: &mut Vec<String>) -> (Vec<Intent>, Vec<String>) {
+        let mut found = Vec::new();
+        let mut words = Vec::new();
+        let mut at = 0;
+        'outer: while at < tokens.len() {
+            for (phrase, intent) in &self.intents {
+                if tokens[at..].starts_with(phrase) {
+                    found.push(*intent);
+                    words.extend(tokens.drain(at..at + phrase.len()));
+                    continue 'outer;
+                }
+            }
+            at += 1;
+        }
+        (found, words)
     }
 
     /// Splits `tokens` into product words and filler words.

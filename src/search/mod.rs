@@ -3,6 +3,7 @@
 //! every field searches those candidates, filters apply, and [`rank`] orders the matches.
 
 mod execute;
+mod lists;
 mod merge;
 mod plan;
 mod rank;
@@ -15,7 +16,7 @@ use tantivy::DocAddress;
 use crate::analysis::synonyms::Synonyms;
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
-use crate::query::ParsedQuery;
+use crate::query::{ParsedQuery, Preference};
 pub use rank::Sort;
 
 /// Longest accepted message, in characters.
@@ -127,6 +128,11 @@ pub struct Understood {
     pub ignored: Vec<String>,
     /// True when not every word could be matched and the results match fewer words.
     pub relaxed: bool,
+    /// An order the message asked for in words ("sabse sasta": `price_asc`).
+    pub sort: Option<Sort>,
+    /// What the message asked to see first among the relevant (`big_pack`, `small_pack`,
+    /// `on_sale`).
+    pub prefer: Vec<Preference>,
 }
 
 /// One ranked product.
@@ -144,22 +150,89 @@ pub struct SearchResults {
     pub total_hits: u64,
     pub hits: Vec<Hit>,
     pub next_offset: Option<usize>,
+    /// The items of a shopping list, in message order; absent for a one-item message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ItemResults>>,
     pub took_us: u64,
 }
 
-/// Runs a validated request against one snapshot, with the catalog's synonyms.
+/// One item of a shopping list and what it found.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ItemResults {
+    /// The item as the message wrote it.
+    pub text: String,
+    pub understood: Understood,
+    pub total_hits: u64,
+    pub hits: Vec<Hit>,
+}
+
+/// Runs a validated request against one snapshot, with the catalog's synonyms. A message
+/// that lists several items is searched item by item ([`SearchResults::items`]).
 pub fn search(
     snapshot: &Snapshot,
     synonyms: &Synonyms,
     request: &SearchRequest,
 ) -> Result<SearchResults> {
     let started = Instant::now();
+    let items = lists::items(snapshot, synonyms, &request.q);
+    let mut results = if items.len() >= 2 {
+        search_list(snapshot, synonyms, request, items)?
+    } else {
+        match search_one(snapshot, synonyms, request, Split::Alone)? {
+            One::Found(results) => *results,
+            One::List(items) => search_list(snapshot, synonyms, request, items)?,
+        }
+    };
+    results.took_us = started.elapsed().as_micros() as u64;
+    Ok(results)
+}
+
+/// What searching a message as one item gave.
+enum One {
+    Found(Box<SearchResults>),
+    /// No product carries all its words, and it reads as product names one after another.
+    List(Vec<String>),
+}
+
+/// Whether a message that names products one after another may be cut into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    Never,
+    /// The whole message.
+    Alone,
+    /// An item of a list already.
+    InList,
+}
+
+/// Searches `request.q` as one item; unless `split` is [`Split::Never`], a message that no
+/// product, or only combo packs, match whole may turn out to be a list of names ("milk bread
+/// eggs").
+fn search_one(
+    snapshot: &Snapshot,
+    synonyms: &Synonyms,
+    request: &SearchRequest,
+    split: Split,
+) -> Result<One> {
     let parsed = ParsedQuery::parse(&request.q);
+    // An order asked for in words applies unless the request sets one.
+    let in_words = request.sort == Sort::Relevance && parsed.order.is_some();
+    let sort = match parsed.order {
+        Some(order) if in_words => Sort::from(order),
+        _ => request.sort,
+    };
+    let request = &SearchRequest {
+        sort,
+        ..request.clone()
+    };
+    let asked = Asked {
+        in_words,
+        prefer: parsed.prefer.first().copied(),
+    };
     let filters = plan::Filters::new(request, &parsed);
     let want = request.offset + request.limit;
     let brand = plan::spot_brand(snapshot, &parsed.terms);
     let mut relaxed = false;
-    let cached = if is_plain_browse(&parsed, &filters, request) {
+    let cached = if is_plain_browse(&parsed, &filters, request) && asked.prefer.is_none() {
         best_sellers(snapshot, want)?
     } else {
         None
@@ -167,14 +240,20 @@ pub fn search(
     let (mut total, mut top) = match cached {
         Some(found) => found,
         None => match plan::text_query(snapshot, &parsed, synonyms, false, brand.as_deref()) {
-            Some(matching) => run(snapshot, &matching, &filters, &parsed, request, want)?,
+            Some(matching) => run(snapshot, &matching, &filters, &parsed, request, asked, want)?,
             None => (0, Vec::new()),
         },
     };
+    if split != Split::Never && parsed.terms.len() > 1 && total <= lists::MAX_COMBOS {
+        let in_list = split == Split::InList;
+        if let Some(items) = lists::juxtaposed(snapshot, synonyms, &request.q, total, in_list) {
+            return Ok(One::List(items));
+        }
+    }
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
         if let Some(matching) = plan::text_query(snapshot, &parsed, synonyms, true, None) {
-            (total, top) = run(snapshot, &matching, &filters, &parsed, request, want)?;
+            (total, top) = run(snapshot, &matching, &filters, &parsed, request, asked, want)?;
         }
     }
     let hits = top
@@ -183,7 +262,7 @@ pub fn search(
         .map(|(score, id)| Hit { id, score })
         .collect::<Vec<_>>();
     let next_offset = (total as usize > want).then_some(want);
-    Ok(SearchResults {
+    Ok(One::Found(Box::new(SearchResults {
         query: request.q.clone(),
         understood: Understood {
             terms: parsed.terms.clone(),
@@ -193,12 +272,110 @@ pub fn search(
             price_min: filters.price_min,
             ignored: parsed.fillers.clone(),
             relaxed,
+            sort: in_words.then_some(sort),
+            prefer: parsed.prefer.clone(),
         },
         total_hits: total,
         hits,
         next_offset,
-        took_us: started.elapsed().as_micros() as u64,
+        items: None,
+        took_us: 0,
+    })))
+}
+
+/// Searches each item on its own and interleaves their best hits, so a client that shows
+/// only `hits` still shows every item.
+fn search_list(
+    snapshot: &Snapshot,
+    synonyms: &Synonyms,
+    request: &SearchRequest,
+    items: Vec<String>,
+) -> Result<SearchResults> {
+    let want = request.offset + request.limit;
+    let item_request = |text: &str| SearchRequest {
+        q: text.to_string(),
+        offset: 0,
+        limit: want,
+        ..request.clone()
+    };
+    let mut found = Vec::with_capacity(items.len());
+    for text in items {
+        // An item may itself be names one after another ("chawal dal, namak"): once more.
+        match search_one(snapshot, synonyms, &item_request(&text), Split::InList)? {
+            One::Found(results) => found.push(*results),
+            One::List(parts) => {
+                for part in parts {
+                    if let One::Found(results) =
+                        search_one(snapshot, synonyms, &item_request(&part), Split::Never)?
+                    {
+                        found.push(*results);
+                    }
+                }
+            }
+        }
+    }
+    found.truncate(lists::MAX_ITEMS);
+    let total: u64 = found.iter().map(|r| r.total_hits).sum();
+    let mut seen = std::collections::HashSet::new();
+    let mut interleaved = Vec::new();
+    for rank in 0..want {
+        for item in &found {
+            if let Some(hit) = item.hits.get(rank) {
+                if seen.insert(hit.id.as_str()) {
+                    interleaved.push(hit.clone());
+                }
+            }
+        }
+    }
+    let next_offset = (interleaved.len() > want).then_some(want);
+    let hits = interleaved
+        .into_iter()
+        .take(want)
+        .skip(request.offset)
+        .collect();
+    let understood = Understood {
+        terms: found
+            .iter()
+            .flat_map(|r| r.understood.terms.clone())
+            .collect(),
+        quantity: None,
+        brand: None,
+        price_max: request.price_max,
+        price_min: request.price_min,
+        ignored: found
+            .iter()
+            .flat_map(|r| r.understood.ignored.clone())
+            .collect(),
+        relaxed: found.iter().any(|r| r.understood.relaxed),
+        sort: None,
+        prefer: Vec::new(),
+    };
+    let items = found
+        .into_iter()
+        .map(|r| ItemResults {
+            text: r.query,
+            understood: r.understood,
+            total_hits: r.total_hits,
+            hits: r.hits.into_iter().take(request.limit).collect(),
+        })
+        .collect();
+    Ok(SearchResults {
+        query: request.q.clone(),
+        understood,
+        total_hits: total,
+        hits,
+        next_offset,
+        items: Some(items),
+        took_us: 0,
     })
+}
+
+/// What the message asked for in words about how to choose.
+#[derive(Debug, Clone, Copy)]
+struct Asked {
+    /// The sort came from the message.
+    in_words: bool,
+    prefer: Option<Preference>,
 }
 
 /// The total number of matches and the top ones as (score, id), best first.
@@ -267,15 +444,18 @@ fn ranked(
 }
 
 /// The total number of matches and the top `want` hits with their ids, best first.
+#[allow(clippy::too_many_arguments)]
 fn run(
     snapshot: &Snapshot,
     matching: &execute::Matching,
     filters: &plan::Filters,
     parsed: &ParsedQuery,
     request: &SearchRequest,
+    asked: Asked,
     want: usize,
 ) -> Result<Ranked> {
-    let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse());
+    let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse())
+        .asked(asked.in_words, asked.prefer);
     let hits = ranked(snapshot, matching, filters, ranker)?;
     let total = hits.len() as u64;
     let top = rank::best(hits, want)

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::plan::COVERAGE_SCORE;
 use crate::analysis::Quantity;
 use crate::index::DocFacts;
+use crate::query::Preference;
 
 /// Relevance buckets count down from the best match's text score by this ratio: scores
 /// within it of the best are treated as equal, so popularity orders them, and so on down. A
@@ -19,6 +20,10 @@ use crate::index::DocFacts;
 /// boundary. 1.1 measured best on the BigBasket set, 1.15 and 1.2 a little better on the demo
 /// set (within 0.005 nDCG).
 const RELEVANCE_BUCKET_RATIO: f32 = 1.1;
+/// When a message asks for an order or a preference in words ("sabse sasta shampoo", "bada
+/// pack surf"), it applies among the matches whose text score is within this ratio of the
+/// best: the shampoos, not a conditioner that mentions shampoo in passing.
+const RELEVANT_WITHIN: f32 = 1.6;
 
 /// Result order asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -44,11 +49,25 @@ impl Sort {
     }
 }
 
+impl From<crate::query::Order> for Sort {
+    fn from(order: crate::query::Order) -> Sort {
+        match order {
+            crate::query::Order::PriceAsc => Sort::PriceAsc,
+            crate::query::Order::PriceDesc => Sort::PriceDesc,
+            crate::query::Order::Popularity => Sort::Popularity,
+        }
+    }
+}
+
 /// Sort key of a hit: compared field by field, greater is better.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct RankKey {
     coverage: u32,
     orderable: u8,
+    /// 1 among the relevant when the message asked for an order or a preference, else 0.
+    tier: u8,
+    /// How well the product meets the message's preference (0 without one).
+    preference: f32,
     primary: f32,
     size_match: u8,
     secondary: f32,
@@ -69,6 +88,9 @@ pub struct Ranker {
     sort: Sort,
     quantity: Option<Quantity>,
     has_text: bool,
+    /// The sort came from the message's words: it applies among the relevant.
+    among_relevant: bool,
+    prefer: Option<Preference>,
     /// The best text score among the matches: relevance buckets count down from it.
     best_text: f32,
 }
@@ -80,8 +102,18 @@ impl Ranker {
             sort,
             quantity,
             has_text,
+            among_relevant: false,
+            prefer: None,
             best_text: 1.0,
         }
+    }
+
+    /// A ranker whose sort and preference the message asked for in words: they order the
+    /// relevant matches, ahead of the rest.
+    pub fn asked(mut self, sort_in_words: bool, prefer: Option<Preference>) -> Ranker {
+        self.among_relevant = sort_in_words;
+        self.prefer = prefer;
+        self
     }
 
     /// Anchors the relevance buckets at the best of the matches' scores, so the matches
@@ -104,6 +136,14 @@ impl Ranker {
             _ => false,
         };
         let price = || facts.price().map(|p| p as f32);
+        let gated = self.has_text && (self.among_relevant || self.prefer.is_some());
+        let tier = (gated && below_best <= RELEVANT_WITHIN) as u8;
+        let preference = match self.prefer {
+            None => 0.0,
+            Some(Preference::BigPack) => facts.size().map_or(0.0, |s| s.value as f32),
+            Some(Preference::SmallPack) => facts.size().map_or(f32::MIN, |s| -(s.value as f32)),
+            Some(Preference::OnSale) => f32::from(u8::from(facts.on_sale)),
+        };
         let (primary, secondary) = match self.sort {
             Sort::Relevance if self.has_text => (bucketed, popularity),
             Sort::Relevance | Sort::Popularity => (popularity, text),
@@ -113,6 +153,8 @@ impl Ranker {
         RankKey {
             coverage,
             orderable: facts.orderable as u8,
+            tier,
+            preference,
             primary,
             size_match: size_match as u8,
             secondary,
@@ -143,7 +185,7 @@ mod tests {
     use crate::analysis::Unit;
 
     fn facts(id_rank: u32, popularity: f32) -> DocFacts {
-        DocFacts::new(id_rank, true, popularity, Some(100.0), None)
+        DocFacts::new(id_rank, true, popularity, Some(100.0), None, false)
     }
 
     #[test]
@@ -176,7 +218,7 @@ mod tests {
             unit: Unit::Grams,
         };
         let ranker = Ranker::new(Sort::Relevance, Some(wanted), true);
-        let five_kg = DocFacts::new(2, true, 1.0, Some(100.0), Some(wanted));
+        let five_kg = DocFacts::new(2, true, 1.0, Some(100.0), Some(wanted), false);
         let one_kg = DocFacts::new(
             1,
             true,
@@ -186,6 +228,7 @@ mod tests {
                 value: 1000.0,
                 unit: Unit::Grams,
             }),
+            false,
         );
         let ranked = best(
             vec![

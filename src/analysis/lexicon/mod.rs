@@ -25,6 +25,8 @@ pub struct LexiconFiles<'a> {
     pub prices: &'a str,
     /// `currency.txt`: one currency word a line.
     pub currency: &'a str,
+    /// `intents.tsv`: `phrase<TAB>intent`.
+    pub intents: &'a str,
 }
 
 impl LexiconFiles<'static> {
@@ -35,6 +37,7 @@ impl LexiconFiles<'static> {
         units: include_str!("../../../index-data/lexicon/units.tsv"),
         prices: include_str!("../../../index-data/lexicon/prices.tsv"),
         currency: include_str!("../../../index-data/lexicon/currency.txt"),
+        intents: include_str!("../../../index-data/lexicon/intents.tsv"),
     };
 }
 
@@ -101,6 +104,46 @@ pub struct PricePhrase {
     pub position: PhrasePosition,
 }
 
+/// How a shopper asks to choose among products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Lowest price first.
+    Cheapest,
+    /// Highest price first.
+    Dearest,
+    /// Most popular first.
+    Popular,
+    /// Bigger packs first.
+    BigPack,
+    /// Smaller packs first.
+    SmallPack,
+    /// Products on sale first.
+    OnSale,
+}
+
+impl Intent {
+    /// Parses the intent column of `intents.tsv`.
+    pub fn parse(text: &str) -> Option<Intent> {
+        Some(match text {
+            "cheapest" => Intent::Cheapest,
+            "dearest" => Intent::Dearest,
+            "popular" => Intent::Popular,
+            "big_pack" => Intent::BigPack,
+            "small_pack" => Intent::SmallPack,
+            "on_sale" => Intent::OnSale,
+            _ => return None,
+        })
+    }
+}
+
+/// A phrase that says how to choose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntentPhrase {
+    /// The phrase as written in `intents.tsv`; analyze it to match messages.
+    pub phrase: String,
+    pub intent: Intent,
+}
+
 /// One grocery concept: the words shoppers use for the same thing, in any script.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Concept {
@@ -125,6 +168,7 @@ pub struct Lexicon {
     units: Vec<UnitAlias>,
     price_phrases: Vec<PricePhrase>,
     currency: Vec<String>,
+    intents: Vec<IntentPhrase>,
 }
 
 impl Lexicon {
@@ -150,6 +194,7 @@ impl Lexicon {
             units: parse_units(files.units)?,
             price_phrases: parse_prices(files.prices)?,
             currency: parse_currency(files.currency)?,
+            intents: parse_intents(files.intents)?,
         };
         let mut checks = TermChecks {
             single_fillers: (fillers.iter())
@@ -180,6 +225,11 @@ impl Lexicon {
     /// Price phrases, in file order.
     pub fn price_phrases(&self) -> &[PricePhrase] {
         &self.price_phrases
+    }
+
+    /// Intent phrases, in file order.
+    pub fn intent_phrases(&self) -> &[IntentPhrase] {
+        &self.intents
     }
 
     /// Currency words ("rs", "rupaye", "रुपये"), as written.

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::{BaseUnit, Bound, LexiconError, PhrasePosition, PricePhrase, UnitAlias};
+use super::{
+    BaseUnit, Bound, Intent, IntentPhrase, LexiconError, PhrasePosition, PricePhrase, UnitAlias,
+};
 use crate::analysis::tokens;
 
 pub(super) enum SynonymLine {
@@ -187,6 +189,32 @@ pub(super) fn parse_prices(text: &str) -> Result<Vec<PricePhrase>, LexiconError>
             bound,
             position,
         });
+    }
+    Ok(phrases)
+}
+
+/// Reads `intents.tsv`: `phrase<TAB>intent`.
+pub(super) fn parse_intents(text: &str) -> Result<Vec<IntentPhrase>, LexiconError> {
+    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut phrases = Vec::new();
+    for (line, content) in content_lines(text) {
+        let fail = error_at("intents.tsv", line);
+        let [phrase, intent] = columns(content, "phrase<TAB>intent").map_err(&fail)?;
+        let intent = Intent::parse(&intent).ok_or_else(|| {
+            fail(format!(
+                "intent must be cheapest, dearest, popular, big_pack, small_pack or on_sale, got `{intent}`"
+            ))
+        })?;
+        let analyzed = tokens(&phrase);
+        if analyzed.is_empty() {
+            return Err(fail(format!("phrase `{phrase}` has no letters or digits")));
+        }
+        if let Some(first) = seen.insert(analyzed, line) {
+            return Err(fail(format!(
+                "phrase `{phrase}` reads the same as line {first}"
+            )));
+        }
+        phrases.push(IntentPhrase { phrase, intent });
     }
     Ok(phrases)
 }

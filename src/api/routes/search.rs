@@ -59,17 +59,31 @@ fn run(
         .iter()
         .map(|hit| state.engine.product(&catalog, &hit.id))
         .collect::<Result<Vec<_>, _>>()?;
-    let interactive = match params.format {
-        Format::WhatsappList => {
+    let interactive = match (params.format, &results.items) {
+        (Format::WhatsappList, Some(items)) => {
+            let items = items
+                .iter()
+                .map(|item| {
+                    let products = item
+                        .hits
+                        .iter()
+                        .map(|hit| state.engine.product(&catalog, &hit.id))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((item.text.clone(), products))
+                })
+                .collect::<Result<Vec<_>, crate::error::Error>>()?;
+            whatsapp::list_message_for_items(&results.query, results.total_hits, &items)
+        }
+        (Format::WhatsappList, None) => {
             whatsapp::list_message(&results.query, results.total_hits, &products)
         }
-        Format::WhatsappProductList => {
+        (Format::WhatsappProductList, _) => {
             let catalog_id = params.catalog_id.as_deref().ok_or_else(|| {
                 ApiError::bad_request("missing_catalog_id", "format=whatsapp_product_list needs catalog_id, the id of your catalog in WhatsApp Commerce Manager")
             })?;
             whatsapp::product_list_message(&results.query, catalog_id, &products)
         }
-        Format::Ids => None,
+        (Format::Ids, _) => None,
     };
     reply["interactive"] = interactive.unwrap_or(Value::Null);
     Ok(Json(reply))

@@ -1,0 +1,171 @@
+//! Shopping lists and intent words over the grocery fixture: a message naming several items
+//! is searched item by item, a product name containing "and" stays whole, and words that say
+//! how to choose ("sabse sasta", "bada pack", "offer wala") order the results instead of
+//! having to match.
+
+use axum::http::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::common::{enc, ids, TestApp, GROCERY};
+
+/// The fixture plus two products the lists below need: a name with "and" in it and a
+/// shampoo on sale.
+async fn shop() -> TestApp {
+    let app = TestApp::new();
+    let extra = concat!(
+        r#"{"id":"chips-salt-pepper","title":"Lay's Salt and Pepper Chips 52 g","brand":"Lay's","product_type":"Snacks > Chips","price":"20.00 INR"}"#,
+        "\n",
+        r#"{"id":"shampoo-sale","title":"Sunsilk Black Shine Shampoo 180 ml","brand":"Sunsilk","product_type":"Personal Care > Hair Care > Shampoo","price":"150.00 INR","sale_price":"99.00 INR"}"#,
+        "\n"
+    );
+    let feed = format!("{GROCERY}\n{extra}");
+    let reply = app.replace("shop", "application/x-ndjson", feed, "").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    app
+}
+
+async fn search(app: &TestApp, q: &str, extra: &str) -> Value {
+    let reply = app
+        .get(&format!("/v1/catalogs/shop/search?q={}{extra}", enc(q)))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{q}: {}", reply.body);
+    reply.body
+}
+
+/// Each item's text and its first hit.
+fn items(body: &Value) -> Vec<(String, String)> {
+    body["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items in {body}"))
+        .iter()
+        .map(|item| {
+            let first = item["hits"][0]["id"].as_str().unwrap_or("").to_string();
+            (item["text"].as_str().unwrap().to_string(), first)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_list_is_searched_item_by_item_and_every_item_shows_in_hits() {
+    let app = shop().await;
+    let body = search(&app, "2 kg atta, 2 packet maggi aur colgate toothpaste", "").await;
+    let got = items(&body);
+    assert_eq!(got.len(), 3, "{body}");
+    assert!(got[0].1.starts_with("atta"), "{got:?}");
+    assert_eq!(got[1].1, "maggi");
+    assert_eq!(got[2].1, "toothpaste");
+    // A client that reads only `hits` still sees the best of every item first.
+    let top: Vec<String> = ids(&body).into_iter().take(3).collect();
+    assert_eq!(top, [got[0].1.clone(), got[1].1.clone(), got[2].1.clone()]);
+    assert_eq!(
+        body["items"][1]["understood"]["terms"],
+        serde_json::json!(["maggi"])
+    );
+}
+
+#[tokio::test]
+async fn hinglish_devanagari_and_plain_word_lists_split() {
+    let app = shop().await;
+    let got = items(&search(&app, "ghee aur dahi", "").await);
+    assert_eq!(
+        got.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(),
+        ["ghee-1l", "dahi-400"]
+    );
+    let got = items(&search(&app, "चीनी, नमक", "").await);
+    assert_eq!(
+        got.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(),
+        ["sugar-1", "salt-1"]
+    );
+    // No product is all three: each word is a product of its own.
+    let got = items(&search(&app, "milk eggs atta", "").await);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got[0].1.starts_with("milk"), "{got:?}");
+    assert_eq!(got[1].1, "eggs");
+}
+
+#[tokio::test]
+async fn a_product_named_with_and_stays_one_item() {
+    let app = shop().await;
+    let body = search(&app, "salt and pepper chips", "").await;
+    assert!(body.get("items").is_none(), "{body}");
+    assert_eq!(ids(&body)[0], "chips-salt-pepper");
+    // One item with nothing to split is answered as before.
+    let body = search(&app, "amul butter", "").await;
+    assert!(body.get("items").is_none());
+}
+
+#[tokio::test]
+async fn a_list_becomes_one_whatsapp_section_per_item() {
+    let app = shop().await;
+    let body = search(&app, "ghee aur dahi", "&format=whatsapp_list").await;
+    let sections = body["interactive"]["action"]["sections"]
+        .as_array()
+        .unwrap();
+    let titles: Vec<&str> = sections
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["ghee", "dahi"]);
+    let rows: usize = sections
+        .iter()
+        .map(|s| s["rows"].as_array().unwrap().len())
+        .sum();
+    assert!(rows <= 10);
+}
+
+#[tokio::test]
+async fn cheap_words_sort_by_price_and_never_need_to_match() {
+    let app = shop().await;
+    let body = search(&app, "sabse sasta atta", "").await;
+    assert_eq!(body["understood"]["sort"], "price_asc");
+    assert_eq!(body["understood"]["terms"], serde_json::json!(["atta"]));
+    // Cheapest first among the attas in stock; the cheapest of all (Fortune, 230) is out of
+    // stock and comes after them, as out-of-stock products always do.
+    assert_eq!(ids(&body)[..2], ["atta-5", "atta-10"]);
+    let fortune = ids(&body).iter().position(|id| id == "atta-fortune-5");
+    assert!(fortune.is_some_and(|at| at >= 2), "{:?}", ids(&body));
+    // An explicit sort wins over the words.
+    let body = search(&app, "sabse sasta atta", "&sort=price_desc").await;
+    assert_eq!(ids(&body)[0], "atta-10");
+    assert!(body["understood"]["sort"].is_null());
+}
+
+#[tokio::test]
+async fn pack_and_offer_words_prefer_products_among_the_relevant() {
+    let app = shop().await;
+    let body = search(&app, "bada pack atta", "").await;
+    assert_eq!(
+        body["understood"]["prefer"],
+        serde_json::json!(["big_pack"])
+    );
+    assert_eq!(ids(&body)[0], "atta-10");
+    let body = search(&app, "chhota amul butter", "").await;
+    assert_eq!(ids(&body)[0], "butter-100");
+    let body = search(&app, "offer wala shampoo", "").await;
+    assert_eq!(body["understood"]["prefer"], serde_json::json!(["on_sale"]));
+    assert_eq!(ids(&body)[0], "shampoo-sale");
+    assert_eq!(
+        ids(&body).len(),
+        3,
+        "every shampoo, not only the one on sale"
+    );
+}
+
+#[tokio::test]
+async fn a_list_pages_through_its_interleaved_hits() {
+    let app = shop().await;
+    let first = search(&app, "ghee aur dahi aur atta", "&limit=2").await;
+    let second = search(&app, "ghee aur dahi aur atta", "&limit=2&offset=2").await;
+    let (a, b) = (ids(&first), ids(&second));
+    assert_eq!(a.len(), 2);
+    assert!(b.iter().all(|id| !a.contains(id)), "{a:?} then {b:?}");
+    let reply = app
+        .request(
+            Method::POST,
+            "/v1/catalogs/shop/search",
+            Some("application/json"),
+            r#"{"q":"ghee, dahi"}"#,
+        )
+        .await;
+    assert_eq!(reply.body["items"].as_array().map(Vec::len), Some(2));
+}
