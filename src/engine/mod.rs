@@ -45,6 +45,29 @@ pub struct Engine {
     pub keys: keys::KeyStore,
 }
 
+/// Threads that read the many small files of a start-up (manifests, task files): enough
+/// reads in flight to hide a cold disk's latency; they wait on the disk, not on the CPU.
+const SCAN_THREADS: usize = 32;
+
+/// `read` applied to every item on a pool sized for waiting on the disk, results in order.
+pub(crate) fn read_in_parallel<T: Send, R: Send>(
+    items: Vec<T>,
+    read: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(SCAN_THREADS)
+        .thread_name(|n| format!("kirana-scan-{n}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| items.into_par_iter().map(&read).collect()),
+        Err(err) => {
+            tracing::warn!(%err, "no scan threads; reading in turn");
+            items.into_iter().map(read).collect()
+        }
+    }
+}
+
 impl Engine {
     /// Opens the data directory: recovers the task queue, registers every catalog from its
     /// manifest (no index is opened), starts the index workers and queues the demo catalog's
@@ -96,6 +119,14 @@ impl Engine {
             }
             None => engine.set_ready(),
         }
+        let sweeper = Arc::clone(&engine);
+        // File times come from a coarse clock: a generation this process starts building a
+        // moment from now may carry a time a little before it. Leftovers of a crash in the
+        // last seconds go when their catalog next opens.
+        let now = std::time::SystemTime::now() - Duration::from_secs(2);
+        std::thread::Builder::new()
+            .name("kirana-sweep".into())
+            .spawn(move || sweeper.registry.sweep_half_built(now))?;
         if !outdated.is_empty() {
             let upgrader = Arc::clone(&engine);
             std::thread::Builder::new()

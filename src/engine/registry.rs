@@ -8,11 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock, Weak};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use moka::policy::EvictionPolicy;
 use moka::sync::Cache;
-use rayon::prelude::*;
 
 use super::catalog::{info_of, validate_catalog_name, Catalog, CatalogInfo};
 use crate::error::{Error, Result};
@@ -82,18 +81,16 @@ impl Registry {
         let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(&dir)?.flatten().collect();
         // Thousands of small manifests: read in parallel, so a cold page cache costs the
         // latency of a few reads at a time, not of every read in turn.
-        let scanned: Vec<(String, PathBuf, State)> = entries
-            .par_iter()
-            .filter_map(|entry| {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if validate_catalog_name(&name).is_err() || !entry.path().is_dir() {
-                    return None;
-                }
-                let state = scan_catalog(&name, &entry.path());
-                Some((name, entry.path(), state))
-            })
-            .collect();
-        for (name, path, state) in scanned {
+        let scanned = super::read_in_parallel(entries, |entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if validate_catalog_name(&name).is_err() || !is_dir {
+                return None;
+            }
+            let state = scan_catalog(&name, &entry.path());
+            Some((name, entry.path(), state))
+        });
+        for (name, path, state) in scanned.into_iter().flatten() {
             if matches!(state, State::Ready(None)) {
                 outdated.push(name.clone());
             }
@@ -119,6 +116,21 @@ impl Registry {
             },
             outdated,
         ))
+    }
+
+    /// Removes the generations a crash left half-built in every catalog: run after start,
+    /// so that start-up reads only manifests.
+    pub fn sweep_half_built(&self, before: SystemTime) {
+        let dirs: Vec<PathBuf> = self
+            .slots
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .map(|name| self.dir.join(name))
+            .collect();
+        for dir in dirs {
+            remove_half_built(&dir, before);
+        }
     }
 
     fn slot(&self, name: &str) -> Option<Arc<Slot>> {
@@ -326,7 +338,6 @@ fn slot(dir: PathBuf, state: State) -> Slot {
 
 /// What a catalog directory holds, read from its pointer and manifest alone.
 fn scan_catalog(name: &str, dir: &Path) -> State {
-    remove_half_built(dir);
     match CatalogGeneration::current_manifest(dir) {
         Ok(Some(manifest)) if manifest.schema_version == SCHEMA_VERSION => {
             State::Ready(Some(info_of(&manifest)))
@@ -343,11 +354,16 @@ fn scan_catalog(name: &str, dir: &Path) -> State {
     }
 }
 
-/// Removes generations a crash left half-built (`gen-*.tmp`).
-fn remove_half_built(dir: &Path) {
+/// Removes generations a crash left half-built (`gen-*.tmp`) before `before`; younger ones
+/// belong to writes of this process.
+fn remove_half_built(dir: &Path, before: SystemTime) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && name.ends_with(".tmp") {
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified < before);
+        if name.starts_with("gen-") && name.ends_with(".tmp") && stale {
             tracing::info!(dir = %entry.path().display(), "removing half-built generation");
             if let Err(err) = std::fs::remove_dir_all(entry.path()) {
                 tracing::warn!(dir = %entry.path().display(), %err, "could not remove half-built generation");

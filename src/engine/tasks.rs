@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{FeedFormat, RowError};
@@ -286,17 +285,12 @@ impl TaskStore {
             .filter(|path| path.extension().is_some_and(|e| e == "json"))
             .collect();
         // Up to `history` small files: read in parallel (see the registry's scan).
-        let read: Vec<(PathBuf, std::result::Result<StoredTask, String>)> = paths
-            .into_par_iter()
-            .map(|path| {
-                let stored = std::fs::read(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| {
-                        serde_json::from_slice::<StoredTask>(&b).map_err(|e| e.to_string())
-                    });
-                (path, stored)
-            })
-            .collect();
+        let read = super::read_in_parallel(paths, |path| {
+            let stored = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<StoredTask>(&b).map_err(|e| e.to_string()));
+            (path, stored)
+        });
         for (path, stored) in read {
             // An unreadable file still holds its id: no later task may take it.
             if let Some(id) = path

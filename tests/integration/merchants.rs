@@ -367,3 +367,32 @@ async fn a_catalog_whose_files_cannot_be_read_answers_503_and_the_others_serve()
         "ready"
     );
 }
+
+#[tokio::test]
+async fn a_generation_left_half_built_by_a_crash_is_removed_after_start() {
+    let app = TestApp::new();
+    app.load_grocery("shop").await;
+    let catalog_dir = app.engine.config().catalogs_dir().join("shop");
+    let left = catalog_dir.join("gen-000099.tmp");
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::write(left.join("meta.json"), b"{}").unwrap();
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::open(&left)
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
+    app.engine.shutdown();
+    let engine = Engine::start(app.engine.config().clone()).unwrap();
+    assert!(engine.is_ready(), "start does not wait for the sweep");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while left.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!left.exists(), "the half-built generation is swept");
+    let request = kirana::search::SearchRequest::new("ghee");
+    assert_eq!(
+        engine.search("shop", &request).unwrap().hits[0].id,
+        "ghee-1l"
+    );
+    engine.shutdown();
+}
