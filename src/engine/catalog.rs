@@ -64,6 +64,9 @@ pub struct Catalog {
     suggest_lock: Mutex<()>,
     /// The catalog's own synonym groups and, built from them, the set searches use.
     synonyms: RwLock<(Vec<Vec<String>>, Arc<Synonyms>)>,
+    /// Serializes synonym changes, so the file is written without holding `synonyms`:
+    /// searches meanwhile never wait on a disk write.
+    synonyms_changing: Mutex<()>,
     suggest_dirty: AtomicBool,
     suggest_rebuilding: AtomicBool,
 }
@@ -100,6 +103,7 @@ impl Catalog {
             live: RwLock::new(live),
             suggester: RwLock::new(None),
             suggest_lock: Mutex::new(()),
+            synonyms_changing: Mutex::new(()),
             synonyms: RwLock::new((groups, set)),
             suggest_dirty: AtomicBool::new(false),
             suggest_rebuilding: AtomicBool::new(false),
@@ -136,10 +140,13 @@ impl Catalog {
     /// Replaces the catalog's own synonym groups: written to disk first, then applied to
     /// searches at once, without a reindex.
     pub fn set_synonym_groups(&self, groups: Vec<Vec<String>>) -> Result<()> {
-        let mut slot = self.synonyms.write().unwrap_or_else(|e| e.into_inner());
+        let _changing = self
+            .synonyms_changing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         synonyms::write(&self.dir, &groups)?;
         let set = synonyms::set_of(&groups);
-        *slot = (groups, set);
+        *self.synonyms.write().unwrap_or_else(|e| e.into_inner()) = (groups, set);
         Ok(())
     }
 

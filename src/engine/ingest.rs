@@ -150,14 +150,10 @@ pub fn replace(
 fn publish(catalog: &Arc<Catalog>, generation: CatalogGeneration, number: u64) -> Result<()> {
     write_suggester(&generation)?;
     CatalogGeneration::publish(&catalog.dir, number)?;
-    let old = catalog.swap(Arc::new(generation));
-    if let Some(old) = old {
-        let old_dir = old.dir().to_path_buf();
-        drop(old);
-        // Searches still holding the old snapshot keep its files in memory; the files can go.
-        if let Err(err) = std::fs::remove_dir_all(&old_dir) {
-            tracing::warn!(dir = %old_dir.display(), %err, "could not remove replaced generation");
-        }
+    if let Some(old) = catalog.swap(Arc::new(generation)) {
+        // Searches still on the old snapshot may read its files from disk: the directory
+        // goes when the last of them is done.
+        old.retire();
     }
     Ok(())
 }

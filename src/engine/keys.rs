@@ -2,7 +2,7 @@
 //! scopes (`search`, `write`) and the catalogs it may touch (`*` for all).
 
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,9 @@ pub struct KeyStore {
     path: PathBuf,
     admin_hash: Option<String>,
     keys: RwLock<Vec<KeyRecord>>,
+    /// Serializes changes, so the file is written without holding `keys`: requests
+    /// authenticating meanwhile never wait on a disk write.
+    changing: Mutex<()>,
 }
 
 fn hash(secret: &str) -> String {
@@ -80,6 +83,7 @@ impl KeyStore {
             path,
             admin_hash: admin_key.map(hash),
             keys: RwLock::new(keys),
+            changing: Mutex::new(()),
         })
     }
 
@@ -130,9 +134,11 @@ impl KeyStore {
             catalogs,
             created_at: now_rfc3339(),
         };
-        let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
-        keys.push(record.clone());
-        write_atomically(&self.path, &serde_json::to_vec_pretty(&*keys)?)?;
+        let _changing = self.changing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut next = self.keys.read().unwrap_or_else(|e| e.into_inner()).clone();
+        next.push(record.clone());
+        write_atomically(&self.path, &serde_json::to_vec_pretty(&next)?)?;
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok((record, secret))
     }
 }

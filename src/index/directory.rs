@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
@@ -43,9 +44,14 @@ const ON_DEMAND: [&str; 4] = [".term", ".idx", ".pos", ".fast"];
 pub struct LoadedDirectory {
     dir: PathBuf,
     files: Arc<HashMap<PathBuf, Arc<dyn FileHandle>>>,
+    /// The files of `files` read from disk on demand.
+    on_disk: Arc<HashMap<PathBuf, Arc<DiskFile>>>,
     /// The commit's `meta.json` (mostly the schema), which tantivy reads only while opening
     /// the index: dropped by [`release_meta`](Self::release_meta) once the reader exists.
     meta: Arc<RwLock<Option<OwnedBytes>>>,
+    /// Shared by every load of this generation directory: removes it once the last of them
+    /// is gone, after [`retire`](Self::retire).
+    retirement: Arc<Retirement>,
     /// Bytes held in memory, counting a small generation's term dictionaries, which are
     /// read when a search first needs them.
     loaded_bytes: usize,
@@ -69,6 +75,7 @@ impl LoadedDirectory {
         let segments = segment_prefixes(&meta)
             .map_err(|err| Error::internal(format!("{}: {err}", dir.join(META_FILE).display())))?;
         let mut files: HashMap<PathBuf, Arc<dyn FileHandle>> = HashMap::new();
+        let mut on_disk: HashMap<PathBuf, Arc<DiskFile>> = HashMap::new();
         let mut loaded_bytes = 0;
         match read_file(&dir.join(MANAGED_FILE)) {
             Ok(managed) => {
@@ -115,14 +122,20 @@ impl LoadedDirectory {
             loaded_bytes += weighed;
             let relative = PathBuf::from(&name);
             if let Some(known) = previous.and_then(|p| p.files.get(&relative)) {
+                if let Some(disk) = previous.and_then(|p| p.on_disk.get(&relative)) {
+                    on_disk.insert(relative.clone(), Arc::clone(disk));
+                }
                 files.insert(relative, Arc::clone(known));
                 continue;
             }
             let handle: Arc<dyn FileHandle> = if on_demand(&name) {
-                Arc::new(DiskFile {
+                let disk = Arc::new(DiskFile {
                     len: len as usize,
                     path,
-                })
+                    held: OnceLock::new(),
+                });
+                on_disk.insert(relative.clone(), Arc::clone(&disk));
+                disk
             } else {
                 Arc::new(OwnedBytes::new(read_file(&path)?))
             };
@@ -131,7 +144,17 @@ impl LoadedDirectory {
         Ok(LoadedDirectory {
             dir: dir.to_path_buf(),
             files: Arc::new(files),
+            on_disk: Arc::new(on_disk),
             meta: Arc::new(RwLock::new(Some(OwnedBytes::new(meta)))),
+            retirement: previous.map_or_else(
+                || {
+                    Arc::new(Retirement {
+                        dir: dir.to_path_buf(),
+                        retired: AtomicBool::new(false),
+                    })
+                },
+                |p| Arc::clone(&p.retirement),
+            ),
             loaded_bytes,
         })
     }
@@ -139,6 +162,21 @@ impl LoadedDirectory {
     /// Bytes of index files held in memory.
     pub fn loaded_bytes(&self) -> usize {
         self.loaded_bytes
+    }
+
+    /// Marks the generation replaced: its directory is removed when the last search reading
+    /// it is done, not before (files read on demand must stay until then).
+    pub fn retire(&self) {
+        self.retirement.retired.store(true, Ordering::Release);
+    }
+
+    /// Reads file `name` into memory if it is read from disk on demand: a writer is about to
+    /// delete it, and snapshots still reading it must go on reading the same bytes.
+    pub fn hold(&self, name: &Path) -> std::io::Result<()> {
+        match self.on_disk.get(name) {
+            Some(file) => file.hold(),
+            None => Ok(()),
+        }
     }
 
     /// Drops the in-memory `meta.json` once the index and its reader are open. The commit it
@@ -177,11 +215,51 @@ fn segment_prefixes(meta: &[u8]) -> std::result::Result<Vec<(String, Option<u64>
         .collect()
 }
 
-/// A file read from disk when asked, a range at a time; no descriptor is kept open.
+/// Removes a replaced generation's directory once nothing reads it.
+#[derive(Debug)]
+struct Retirement {
+    dir: PathBuf,
+    retired: AtomicBool,
+}
+
+impl Drop for Retirement {
+    fn drop(&mut self) {
+        if !self.retired.load(Ordering::Acquire) {
+            return;
+        }
+        // The last reader may be a search on an async worker: remove on a thread of its own.
+        let dir = std::mem::take(&mut self.dir);
+        let removal = std::thread::Builder::new()
+            .name("kirana-retire".into())
+            .spawn(move || {
+                if let Err(err) = std::fs::remove_dir_all(&dir) {
+                    tracing::warn!(dir = %dir.display(), %err, "could not remove replaced generation");
+                }
+            });
+        if let Err(err) = removal {
+            tracing::warn!(%err, "could not start removing a replaced generation");
+        }
+    }
+}
+
+/// A file read from disk when asked, a range at a time; no descriptor is kept open (ten
+/// thousand open catalogs would need more than a process may have). Read whole into memory
+/// before a writer deletes it ([`LoadedDirectory::hold`]).
 #[derive(Debug)]
 struct DiskFile {
     path: PathBuf,
     len: usize,
+    held: OnceLock<OwnedBytes>,
+}
+
+impl DiskFile {
+    fn hold(&self) -> std::io::Result<()> {
+        if self.held.get().is_none() {
+            let bytes = std::fs::read(&self.path)?;
+            let _ = self.held.set(OwnedBytes::new(bytes));
+        }
+        Ok(())
+    }
 }
 
 impl HasLen for DiskFile {
@@ -192,6 +270,9 @@ impl HasLen for DiskFile {
 
 impl FileHandle for DiskFile {
     fn read_bytes(&self, range: Range<usize>) -> std::io::Result<OwnedBytes> {
+        if let Some(held) = self.held.get() {
+            return Ok(held.slice(range));
+        }
         let file = std::fs::File::open(&self.path)?;
         let mut bytes = vec![0; range.len()];
         file.read_exact_at(&mut bytes, range.start as u64)?;
@@ -268,6 +349,67 @@ impl Directory for LoadedDirectory {
 
     fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         Ok(WatchHandle::empty())
+    }
+}
+
+/// The directory writers use: tantivy's own on disk, except that a file the writer deletes
+/// (the segments a merge replaced, superseded deletes) is first read into memory for the
+/// snapshots still reading it on demand, so a search or a suggestion rebuild on the snapshot
+/// before the write never finds its files gone.
+#[derive(Debug, Clone)]
+pub struct WriterDirectory {
+    inner: tantivy::directory::MmapDirectory,
+    live: LoadedDirectory,
+}
+
+impl WriterDirectory {
+    /// Writes through `inner`; `live` is the directory the live snapshot reads.
+    pub fn new(inner: tantivy::directory::MmapDirectory, live: LoadedDirectory) -> WriterDirectory {
+        WriterDirectory { inner, live }
+    }
+}
+
+impl Directory for WriterDirectory {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        if let Err(err) = self.live.hold(path) {
+            tracing::warn!(path = %path.display(), %err, "could not keep a deleted index file for open searches");
+        }
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
+        self.inner.acquire_lock(lock)
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(callback)
     }
 }
 

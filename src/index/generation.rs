@@ -8,7 +8,7 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, FieldType};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
-use super::directory::LoadedDirectory;
+use super::directory::{LoadedDirectory, WriterDirectory};
 use super::facts::DocTable;
 use super::manifest::{dir_size, Manifest, SCHEMA_VERSION};
 use super::serving::{self, ServingData};
@@ -172,9 +172,14 @@ impl CatalogGeneration {
 
     /// Opens the generation's index on disk for writing.
     pub(super) fn writable_index(&self) -> Result<Index> {
-        let directory = MmapDirectory::open(&self.dir)
+        let on_disk = MmapDirectory::open(&self.dir)
             .map_err(|err| Error::internal(format!("{}: {err}", self.dir.display())))?;
-        let index = Index::open(directory)?;
+        let live = self
+            .directory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let index = Index::open(WriterDirectory::new(on_disk, live))?;
         register_analyzers(&index);
         Ok(index)
     }
@@ -248,6 +253,14 @@ impl CatalogGeneration {
     /// The generation's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Marks this generation replaced: its directory goes once no search reads it.
+    pub fn retire(&self) {
+        self.directory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retire();
     }
 
     /// Makes generation `number` the live one of the catalog in `catalog_dir`.

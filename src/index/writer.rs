@@ -242,3 +242,65 @@ pub(super) fn stored_products_in(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Product;
+
+    fn product(id: &str, title: &str) -> Product {
+        serde_json::from_value(serde_json::json!({"id": id, "title": title})).unwrap()
+    }
+
+    /// A snapshot taken before many commits (whose merges delete the segment files it reads
+    /// from disk) still finds and reads every product it had.
+    #[test]
+    fn a_snapshot_outlives_the_files_later_commits_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = GenerationBuilder::create(dir.path(), 1, 1, 20 << 20).unwrap();
+        let fields = builder.fields();
+        for n in 0..20 {
+            let p = product(&format!("p{n}"), &format!("Basmati Rice pack {n}"));
+            builder.add(&p.id, fields.document(&p)).unwrap();
+        }
+        let generation = builder.finish().unwrap();
+        let before = generation.snapshot();
+        for n in 0..40 {
+            let p = product(&format!("q{n}"), &format!("Toor Dal pack {n}"));
+            generation
+                .apply_changes(&[
+                    Change::Upsert(vec![p]),
+                    Change::Delete(vec![format!("p{}", n % 20)]),
+                ])
+                .unwrap();
+        }
+        let files = std::fs::read_dir(generation.dir()).unwrap().count();
+        assert!(
+            files < 60,
+            "merges ran and removed old segments: {files} files"
+        );
+        let term = Term::from_field_text(fields.id, "p7");
+        assert_eq!(
+            before.searcher.doc_freq(&term).unwrap(),
+            1,
+            "the old snapshot still counts p7"
+        );
+        let top = before
+            .searcher
+            .search(
+                &tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic),
+                &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+            )
+            .unwrap();
+        let doc: TantivyDocument = before.searcher.doc(top[0].1).unwrap();
+        assert!(
+            doc.get_first(fields.stored).is_some(),
+            "and reads its stored product"
+        );
+        assert_eq!(
+            generation.snapshot().documents(),
+            40,
+            "the live one has moved on"
+        );
+    }
+}

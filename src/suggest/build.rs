@@ -122,6 +122,25 @@ pub fn title_stem(title: &str) -> &str {
     }
 }
 
+/// What a shopper types for the product: its brand and what it is ("Amul Butter" for
+/// "Butter - Pasteurised" of brand Amul), the kind written as the title writes it. `None`
+/// when the title names no kind, or the kind is the brand's own word.
+pub fn brand_and_kind(brand: &str, title: &str) -> Option<String> {
+    let head = crate::index::title_head(title);
+    let kind = head.split(' ').next().filter(|k| !k.is_empty())?;
+    let brand_words = analysis::tokens(brand);
+    if brand_words.is_empty() || brand_words.iter().any(|w| w == kind) {
+        return None;
+    }
+    let written = title
+        .split(|c: char| c.is_whitespace() || c == '/' || c == '-' || c == ',')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find(|w| analysis::tokens(w) == [kind])
+        .map(str::to_string)
+        .unwrap_or_else(|| kind.to_string());
+    Some(format!("{} {written}", brand.trim()))
+}
+
 /// Builds the suggester for `products`.
 pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Suggester> {
     let mut table = EntryTable::default();
@@ -132,6 +151,13 @@ pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Sugg
         }
         if let Some(brand) = &product.brand {
             table.add(SuggestionKind::Brand, brand, product);
+            // Unless the title says just that: its product completion carries the ids.
+            let stem = analysis::tokens(title_stem(&product.title));
+            if let Some(query) = brand_and_kind(brand, &product.title)
+                .filter(|query| analysis::tokens(query) != stem)
+            {
+                table.add(SuggestionKind::Query, &query, product);
+            }
         }
         for level in product.category_levels() {
             table.add(SuggestionKind::Category, level, product);
@@ -256,7 +282,24 @@ pub fn space_key(space: u8, words: &[String]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::title_stem;
+    use super::{brand_and_kind, title_stem};
+
+    #[test]
+    fn brand_and_kind_is_what_shoppers_type() {
+        assert_eq!(
+            brand_and_kind("Amul", "Butter - Pasteurised").as_deref(),
+            Some("Amul Butter")
+        );
+        assert_eq!(
+            brand_and_kind("Haldiram's", "Aloo Bhujia 200 g").as_deref(),
+            Some("Haldiram's Bhujia")
+        );
+        assert_eq!(
+            brand_and_kind("Maggi", "2-Minute Masala Noodles").as_deref(),
+            Some("Maggi Noodles")
+        );
+        assert_eq!(brand_and_kind("Maggi", "Maggi").as_deref(), None);
+    }
 
     #[test]
     fn pack_sizes_come_off_titles() {
