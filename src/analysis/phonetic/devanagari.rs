@@ -200,7 +200,73 @@ pub(super) fn sounds(token: &str) -> Sounds {
         }
     }
     delete_schwas(&mut out.items[..out.len]);
+    if token
+        .chars()
+        .any(|c| ('\u{0B80}'..='\u{0BFF}').contains(&c))
+    {
+        voice_tamil(&mut out.items[..out.len]);
+    }
+    if token
+        .chars()
+        .any(|c| ('\u{0C00}'..='\u{0D7F}').contains(&c))
+    {
+        close_with_m(&mut out.items[..out.len]);
+    }
     out
+}
+
+/// Tamil writes k/g, ch/j/s, t/d and p/b with one letter each, said by position: voiced after
+/// a nasal (வெங்காயம் vengaayam, மஞ்சள் manjal, உளுந்து ulundhu), ச as s at the start and
+/// between vowels (சர்க்கரை sarkkarai, அரிசி arisi), voiced between vowels, voiceless when
+/// doubled or first. Spelt as shoppers type them, the words meet their Latin spellings.
+fn voice_tamil(sounds: &mut [Sound]) {
+    const NASALS: [u8; 6] = [0x19, 0x1E, 0x23, 0x28, 0x29, 0x2E];
+    let voiced = |c: u8| match c {
+        0x15 => Some(0x17),
+        0x1A => Some(JA),
+        0x1F => Some(0x21),
+        0x24 => Some(0x26),
+        0x2A => Some(0x2C),
+        _ => None,
+    };
+    let written: Vec<Sound> = sounds
+        .iter()
+        .copied()
+        .filter(|s| *s != Sound::Deleted)
+        .collect();
+    for (at, sound) in sounds
+        .iter_mut()
+        .filter(|s| **s != Sound::Deleted)
+        .enumerate()
+    {
+        let (previous, next) = (at.checked_sub(1).map(|p| written[p]), written.get(at + 1));
+        let Sound::Consonant(c) = *sound else {
+            continue;
+        };
+        let Some(soft) = voiced(c) else {
+            continue;
+        };
+        let doubled = previous == Some(Sound::Consonant(c)) || next == Some(&Sound::Consonant(c));
+        let said = match previous {
+            _ if doubled => c,
+            None if c == 0x1A => 0x38,
+            None => c,
+            Some(Sound::Consonant(p)) if NASALS.contains(&p) => soft,
+            Some(Sound::Consonant(_)) => c,
+            Some(_) if c == 0x1A => 0x38,
+            Some(_) => soft,
+        };
+        *sound = Sound::Consonant(said);
+    }
+}
+
+/// In Telugu, Kannada and Malayalam a final anusvara is said m: బియ్యం biyyam.
+fn close_with_m(sounds: &mut [Sound]) {
+    if let Some(last) = sounds.iter_mut().rev().find(|s| **s != Sound::Deleted) {
+        if *last == Sound::Nasal {
+            *last = Sound::Consonant(0x2E);
+        }
+    }
 }
 
 fn is_vowel(sound: Sound) -> bool {

@@ -237,6 +237,20 @@ mod tests {
     }
 
     #[test]
+    fn tamil_is_said_by_position_and_dravidian_anusvara_closes_with_m() {
+        meet(&["அரிசி", "arisi"]);
+        meet(&["சர்க்கரை", "sarkarai", "sarkkarai"]);
+        meet(&["வெங்காயம்", "vengayam"]);
+        meet(&["உளுந்து", "ulundhu", "ulundu"]);
+        meet(&["மஞ்சள்", "manjal"]);
+        meet(&["பருப்பு", "paruppu"]);
+        meet(&["முட்டை", "muttai"]);
+        meet(&["బియ్యం", "biyyam"]);
+        // Hindi keeps its nasal: मैं is main.
+        assert_eq!(key("मैं"), key("main"));
+    }
+
+    #[test]
     fn tokens_without_a_key() {
         for token in ["", "5", "500", "a", "न", "牛奶", "молоко", "٣", "ं"] {
             assert_eq!(phonetic_key(token), None, "{token:?}");
