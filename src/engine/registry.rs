@@ -129,7 +129,7 @@ impl Registry {
             .map(|name| self.dir.join(name))
             .collect();
         for dir in dirs {
-            remove_half_built(&dir, before);
+            remove_half_built(&dir, Some(before));
         }
     }
 
@@ -354,15 +354,18 @@ fn scan_catalog(name: &str, dir: &Path) -> State {
     }
 }
 
-/// Removes generations a crash left half-built (`gen-*.tmp`) before `before`; younger ones
-/// belong to writes of this process.
-fn remove_half_built(dir: &Path, before: SystemTime) {
+/// Removes the half-built generations (`gen-*.tmp`) in a catalog directory: all of them (a
+/// failed write's), or those last changed before `before` (a crash's; younger ones belong to
+/// writes of this process).
+pub(super) fn remove_half_built(dir: &Path, before: Option<SystemTime>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let stale = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|modified| modified < before);
+        let stale = before.is_none_or(|before| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified < before)
+        });
         if name.starts_with("gen-") && name.ends_with(".tmp") && stale {
             tracing::info!(dir = %entry.path().display(), "removing half-built generation");
             if let Err(err) = std::fs::remove_dir_all(entry.path()) {

@@ -38,7 +38,8 @@ fn work(engine: &Engine) {
         if let Some(detail) = failure {
             tracing::error!(catalog = %batch.catalog, tasks = batch.tasks.len(), %detail, "write tasks failed");
             metrics::counter!("kirana_task_failures_total").increment(batch.tasks.len() as u64);
-            remove_half_built(engine, &batch.catalog);
+            let dir = engine.config.catalogs_dir().join(&batch.catalog);
+            super::registry::remove_half_built(&dir, None);
             for task in batch.tasks.iter_mut().filter(|t| !t.status.is_finished()) {
                 task.fail(
                     "internal",
@@ -118,17 +119,6 @@ fn code_of(err: &crate::error::Error) -> &'static str {
         | crate::error::Error::Unavailable { code, .. }
         | crate::error::Error::TooManyRequests { code, .. } => code,
         _ => "internal",
-    }
-}
-
-/// Removes the generations a failed replace left half-built.
-fn remove_half_built(engine: &Engine, catalog: &str) {
-    let dir = engine.config.catalogs_dir().join(catalog);
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && name.ends_with(".tmp") {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
     }
 }
 

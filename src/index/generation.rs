@@ -49,6 +49,13 @@ impl Snapshot {
         self.searcher.num_docs()
     }
 
+    /// Whether some live or deleted document carries `text` as a whole term of `field` (the
+    /// exact fields: brands, names, heads, word pairs).
+    pub fn has_term(&self, field: Field, text: &str) -> bool {
+        let term = tantivy::Term::from_field_text(field, text);
+        self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+    }
+
     /// The product id of a document.
     pub fn id(&self, address: DocAddress) -> &str {
         self.docs.id(address)
@@ -61,7 +68,9 @@ impl Snapshot {
             .get(id)?
             .get_or_init(|| {
                 let tokens = (*self.field_tokens.get(id)?)?;
-                let documents = self.searcher.num_docs().max(1);
+                // As tantivy counts them, deleted documents included, like the token counts
+                // and the idf the executor scales this weight by.
+                let documents = self.searcher.total_num_docs().ok()?.max(1);
                 let average = tokens as f32 / documents as f32;
                 Some(Box::new(Bm25Weight::for_one_term_without_explain(
                     0, documents, average,

@@ -5,8 +5,6 @@
 //! where each run of words is a name the catalog gives a product, when no product or only a
 //! combo pack carries them all.
 
-use tantivy::Term;
-
 use super::execute;
 use super::plan::{self, Filters};
 use crate::analysis::{self, synonyms::Synonyms};
@@ -77,8 +75,7 @@ fn is_one_name(snapshot: &Snapshot, synonyms: &Synonyms, left: &str, right: &str
     let (Some(last), Some(first)) = (left_words.last(), right_words.first()) else {
         return false;
     };
-    let pair = Term::from_field_text(snapshot.fields.pairs, &format!("{last} {first}"));
-    if !snapshot.searcher.doc_freq(&pair).is_ok_and(|n| n > 0) {
+    if !snapshot.has_term(snapshot.fields.pairs, &format!("{last} {first}")) {
         return false;
     }
     let whole = strict_matches(snapshot, synonyms, &format!("{left} {right}"));
@@ -115,16 +112,16 @@ fn strict_matches(snapshot: &Snapshot, synonyms: &Synonyms, text: &str) -> u64 {
 /// atta 2 kg chawal"), each with the quantity written next to it; `None` unless it cuts into
 /// two names or more with nothing left over, none of them a brand, and the products carrying
 /// every word (`whole` of them, at most [`MAX_COMBOS`]) are combo packs at most: none for two
-/// names, unless the text is already an item of a list (`in_list`).
+/// names, unless the text is already an item of a list (`in_list`). `terms` are the text's
+/// product words as the query parser left them.
 pub fn juxtaposed(
     snapshot: &Snapshot,
     synonyms: &Synonyms,
     text: &str,
+    terms: &[String],
     whole: u64,
     in_list: bool,
 ) -> Option<Vec<String>> {
-    let terms: std::collections::HashSet<String> =
-        ParsedQuery::parse(text).terms.into_iter().collect();
     let words: Vec<&str> = text.split_whitespace().collect();
     let tokens: Vec<Vec<String>> = words.iter().map(|w| analysis::tokens(w)).collect();
     let mut items: Vec<Vec<&str>> = Vec::new();
@@ -172,16 +169,12 @@ pub fn juxtaposed(
 
 /// Whether the words are a brand of the catalog: a brand is no item of its own.
 fn is_brand(snapshot: &Snapshot, tokens: &[String]) -> bool {
-    let term = Term::from_field_text(snapshot.fields.brand_exact, &tokens.join(" "));
-    snapshot.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+    snapshot.has_term(snapshot.fields.brand_exact, &tokens.join(" "))
 }
 
 /// Whether the words are a name some product of the catalog goes by, or a synonym of one.
 fn is_name(snapshot: &Snapshot, synonyms: &Synonyms, tokens: &[String]) -> bool {
-    let known = |words: &[String]| {
-        let term = Term::from_field_text(snapshot.fields.name_exact, &words.join(" "));
-        snapshot.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
-    };
+    let known = |words: &[String]| snapshot.has_term(snapshot.fields.name_exact, &words.join(" "));
     if tokens.is_empty() {
         return false;
     }
@@ -199,8 +192,7 @@ fn is_name(snapshot: &Snapshot, synonyms: &Synonyms, tokens: &[String]) -> bool 
 /// Whether a word is what some product is: a head word of its title ("bread" in "Sandwich
 /// Bread - White").
 fn is_head(snapshot: &Snapshot, word: &str) -> bool {
-    let term = Term::from_field_text(snapshot.fields.head, word);
-    snapshot.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+    snapshot.has_term(snapshot.fields.head, word)
 }
 
 /// A number or a unit: part of an item's quantity.

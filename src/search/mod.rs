@@ -220,19 +220,13 @@ fn search_one(
         Some(order) if in_words => Sort::from(order),
         _ => request.sort,
     };
-    let request = &SearchRequest {
-        sort,
-        ..request.clone()
-    };
-    let asked = Asked {
-        in_words,
-        prefer: parsed.prefer.first().copied(),
-    };
+    let ranker = rank::Ranker::new(sort, parsed.quantity, !parsed.is_browse())
+        .asked(in_words, parsed.prefer.first().copied());
     let filters = plan::Filters::new(request, &parsed);
     let want = request.offset + request.limit;
     let brand = plan::spot_brand(snapshot, &parsed.terms);
     let mut relaxed = false;
-    let cached = if is_plain_browse(&parsed, &filters, request) && asked.prefer.is_none() {
+    let cached = if is_plain_browse(&parsed, &filters, sort) && parsed.prefer.is_empty() {
         best_sellers(snapshot, want)?
     } else {
         None
@@ -240,20 +234,27 @@ fn search_one(
     let (mut total, mut top) = match cached {
         Some(found) => found,
         None => match plan::text_query(snapshot, &parsed, synonyms, false, brand.as_deref()) {
-            Some(matching) => run(snapshot, &matching, &filters, &parsed, request, asked, want)?,
+            Some(matching) => run(snapshot, &matching, &filters, ranker.clone(), want)?,
             None => (0, Vec::new()),
         },
     };
     if split != Split::Never && parsed.terms.len() > 1 && total <= lists::MAX_COMBOS {
         let in_list = split == Split::InList;
-        if let Some(items) = lists::juxtaposed(snapshot, synonyms, &request.q, total, in_list) {
+        if let Some(items) = lists::juxtaposed(
+            snapshot,
+            synonyms,
+            &request.q,
+            &parsed.terms,
+            total,
+            in_list,
+        ) {
             return Ok(One::List(items));
         }
     }
     if total == 0 && parsed.terms.len() > 1 {
         relaxed = true;
         if let Some(matching) = plan::text_query(snapshot, &parsed, synonyms, true, None) {
-            (total, top) = run(snapshot, &matching, &filters, &parsed, request, asked, want)?;
+            (total, top) = run(snapshot, &matching, &filters, ranker, want)?;
         }
     }
     let hits = top
@@ -370,14 +371,6 @@ fn search_list(
     })
 }
 
-/// What the message asked for in words about how to choose.
-#[derive(Debug, Clone, Copy)]
-struct Asked {
-    /// The sort came from the message.
-    in_words: bool,
-    prefer: Option<Preference>,
-}
-
 /// The total number of matches and the top ones as (score, id), best first.
 type Ranked = (u64, Vec<(f32, String)>);
 
@@ -386,11 +379,11 @@ const BEST_SELLERS: usize = 500;
 
 /// Whether the request is a greeting with nothing to filter or sort by: every product,
 /// best sellers first, the same for every such request until the catalog changes.
-fn is_plain_browse(parsed: &ParsedQuery, filters: &plan::Filters, request: &SearchRequest) -> bool {
+fn is_plain_browse(parsed: &ParsedQuery, filters: &plan::Filters, sort: Sort) -> bool {
     parsed.is_browse()
         && parsed.quantity.is_none()
         && filters.is_empty()
-        && matches!(request.sort, Sort::Relevance | Sort::Popularity)
+        && matches!(sort, Sort::Relevance | Sort::Popularity)
 }
 
 /// The first `want` best sellers from the snapshot's cache, computed by the first request
@@ -444,18 +437,13 @@ fn ranked(
 }
 
 /// The total number of matches and the top `want` hits with their ids, best first.
-#[allow(clippy::too_many_arguments)]
 fn run(
     snapshot: &Snapshot,
     matching: &execute::Matching,
     filters: &plan::Filters,
-    parsed: &ParsedQuery,
-    request: &SearchRequest,
-    asked: Asked,
+    ranker: rank::Ranker,
     want: usize,
 ) -> Result<Ranked> {
-    let ranker = rank::Ranker::new(request.sort, parsed.quantity, !parsed.is_browse())
-        .asked(asked.in_words, asked.prefer);
     let hits = ranked(snapshot, matching, filters, ranker)?;
     let total = hits.len() as u64;
     let top = rank::best(hits, want)

@@ -130,8 +130,7 @@ pub fn spot_brand(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
     for len in (1..=terms.len().min(3)).rev() {
         for run in terms.windows(len) {
             let key = run.join(" ");
-            let term = Term::from_field_text(field, &key);
-            if snapshot.searcher.doc_freq(&term).is_ok_and(|n| n > 0) {
+            if snapshot.has_term(field, &key) {
                 return Some(key);
             }
         }

@@ -54,34 +54,30 @@ fn run(
     if params.format == Format::Ids {
         return Ok(Json(reply));
     }
-    let products = results
-        .hits
-        .iter()
-        .map(|hit| state.engine.product(&catalog, &hit.id))
-        .collect::<Result<Vec<_>, _>>()?;
+    // The stored products behind some hits, read only for the reply format that shows them.
+    let products_of = |hits: &[crate::search::Hit]| {
+        hits.iter()
+            .map(|hit| state.engine.product(&catalog, &hit.id))
+            .collect::<Result<Vec<_>, crate::error::Error>>()
+    };
     let interactive = match (params.format, &results.items) {
         (Format::WhatsappList, Some(items)) => {
             let items = items
                 .iter()
-                .map(|item| {
-                    let products = item
-                        .hits
-                        .iter()
-                        .map(|hit| state.engine.product(&catalog, &hit.id))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok((item.text.clone(), products))
-                })
+                .map(|item| Ok((item.text.clone(), products_of(&item.hits)?)))
                 .collect::<Result<Vec<_>, crate::error::Error>>()?;
             whatsapp::list_message_for_items(&results.query, results.total_hits, &items)
         }
-        (Format::WhatsappList, None) => {
-            whatsapp::list_message(&results.query, results.total_hits, &products)
-        }
+        (Format::WhatsappList, None) => whatsapp::list_message(
+            &results.query,
+            results.total_hits,
+            &products_of(&results.hits)?,
+        ),
         (Format::WhatsappProductList, _) => {
             let catalog_id = params.catalog_id.as_deref().ok_or_else(|| {
                 ApiError::bad_request("missing_catalog_id", "format=whatsapp_product_list needs catalog_id, the id of your catalog in WhatsApp Commerce Manager")
             })?;
-            whatsapp::product_list_message(&results.query, catalog_id, &products)
+            whatsapp::product_list_message(&results.query, catalog_id, &products_of(&results.hits)?)
         }
         (Format::Ids, _) => None,
     };
