@@ -56,6 +56,30 @@ impl Snapshot {
         self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
     }
 
+    /// The whole terms of `field` that start with `prefix`, with how many live or deleted
+    /// documents carry each, over every segment.
+    pub fn terms_with_prefix(&self, field: Field, prefix: &str) -> Vec<(String, u64)> {
+        let mut found: std::collections::BTreeMap<String, u64> = Default::default();
+        for segment in self.searcher.segment_readers() {
+            let Ok(index) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if !stream.key().starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    *found.entry(term.to_string()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+
     /// The product id of a document.
     pub fn id(&self, address: DocAddress) -> &str {
         self.docs.id(address)

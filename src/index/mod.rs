@@ -28,7 +28,8 @@ pub use generation::{CatalogGeneration, Snapshot};
 pub use head::{title_head, MAX_NAME_WORDS};
 pub use manifest::{Manifest, SCHEMA_VERSION};
 pub use schema::{
-    brand_key, build_schema, exact_key, product_quantity, weighted_text_fields, Fields,
+    brand_key, brand_kind_key, build_schema, exact_key, product_quantity, weighted_text_fields,
+    Fields, BRAND_KIND_SEPARATOR,
 };
 pub use words::{typo_budget, Candidate, MatchKind, WordDictionary};
 pub use writer::{Change, ChangeStats, GenerationBuilder};

@@ -37,6 +37,9 @@ pub struct Fields {
     /// Adjacent words of the titles and the brand ("fruit nut" in "Fruit & Nut"), joining
     /// words skipped: whether "X and Y" is written as one name.
     pub pairs: Field,
+    /// The brand with the product's kind, `"maggi > instant noodles"`: what a brand is known
+    /// for, when a message names the brand alone.
+    pub brand_kind: Field,
     /// Effective price in the major unit.
     pub price: Field,
     /// 1 when a shopper can order it now.
@@ -107,7 +110,8 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("brand_exact", exact.clone());
     builder.add_text_field("name_exact", exact.clone());
     builder.add_text_field("category_exact", exact.clone());
-    builder.add_text_field("pairs", exact);
+    builder.add_text_field("pairs", exact.clone());
+    builder.add_text_field("brand_kind", exact);
     // Price and availability filter through the document table, never through the index.
     builder.add_f64_field("price", FAST);
     builder.add_u64_field("orderable", FAST);
@@ -138,6 +142,7 @@ impl Fields {
             name_exact: get("name_exact")?,
             category_exact: get("category_exact")?,
             pairs: get("pairs")?,
+            brand_kind: get("brand_kind")?,
             price: get("price")?,
             orderable: get("orderable")?,
             on_sale: get("on_sale")?,
@@ -189,6 +194,9 @@ impl Fields {
             doc.add_text(self.phonetic, brand);
             doc.add_text(self.phonetic_latin, brand);
             doc.add_text(self.brand_exact, brand_key(brand));
+            if let Some(kind) = &kind {
+                doc.add_text(self.brand_kind, brand_kind_key(&brand_key(brand), kind));
+            }
         }
         for value in category_paths(product) {
             doc.add_text(self.category_exact, value);
@@ -225,6 +233,14 @@ impl Fields {
 
 /// Words that join two halves of a name ("Salt and Pepper").
 pub const JOINING_WORDS: [&str; 4] = ["and", "aur", "और", "n"];
+
+/// The [`Fields::brand_kind`] term of a brand key and a kind as the feed writes it.
+pub fn brand_kind_key(brand_key: &str, kind: &str) -> String {
+    format!("{brand_key}{BRAND_KIND_SEPARATOR}{}", exact_key(kind))
+}
+
+/// Between the brand and the kind in a [`Fields::brand_kind`] term.
+pub const BRAND_KIND_SEPARATOR: &str = " > ";
 
 /// Each two adjacent words of `title`, joined by a space, joining words left out.
 pub fn word_pairs(title: &str) -> Vec<String> {

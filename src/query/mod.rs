@@ -58,7 +58,10 @@ impl ParsedQuery {
         // "< 300" and "> 500" carry their meaning in symbols, which segmentation drops.
         let text = message.replace('<', " under ").replace('>', " above ");
         let mut tokens = analysis::tokens(&text);
-        let ends_inside_word = message.chars().last().is_some_and(char::is_alphanumeric);
+        // A word written as a plural ("lays", "eggs") was typed to its end: "lays" is on its
+        // way to no "layer".
+        let ends_inside_word =
+            message.chars().last().is_some_and(char::is_alphanumeric) && !ends_in_plural(message);
         let last_token = tokens.last().cloned();
         let mut parsed = ParsedQuery::default();
 
@@ -90,8 +93,9 @@ impl ParsedQuery {
         }
         parsed.prefer.dedup();
         let counted = drop_pack_counts(&mut tokens);
-        let (terms, mut fillers) = phrases.drop_fillers(tokens);
+        let (mut terms, mut fillers) = phrases.drop_fillers(tokens);
         fillers.extend(counted);
+        fillers.extend(drop_item_counts(&mut terms));
         fillers.extend(intent_words);
         parsed.last_is_prefix = ends_inside_word && terms.last() == last_token.as_ref();
         parsed.terms = terms;
@@ -103,6 +107,14 @@ impl ParsedQuery {
     pub fn is_browse(&self) -> bool {
         self.terms.is_empty()
     }
+}
+
+/// Whether the message's last word is a plural the analysis folds ("lays" → "lay").
+fn ends_in_plural(message: &str) -> bool {
+    let normalized = analysis::normalize(message);
+    analysis::segment::words(&normalized)
+        .last()
+        .is_some_and(|word| analysis::plural::fold_plural(word) != word)
 }
 
 /// Words that count packs rather than name a product: "2 packet maggi".
@@ -135,6 +147,45 @@ fn drop_pack_counts(tokens: &mut Vec<String>) -> Vec<String> {
         } else {
             at += 1;
         }
+    }
+    removed
+}
+
+/// Most items a bare number before or after a product word counts ("maggi 2", "6 ande");
+/// larger numbers are more likely part of a name or a size.
+const MAX_ITEM_COUNT: f64 = 24.0;
+
+/// Removes a bare count of items at either end of the product words ("maggi 2", "6 ande",
+/// "ek frooti"), keeping numbers inside a name ("maggi 2 minute") and a message that is only
+/// a number; returns the words removed.
+fn drop_item_counts(terms: &mut Vec<String>) -> Vec<String> {
+    let is_count = |term: &String| {
+        let digits = term.chars().all(|c| c.is_ascii_digit());
+        // Only the number words that are no English word of a product ("tin", "bees").
+        let word = matches!(
+            term.as_str(),
+            "ek" | "do"
+                | "teen"
+                | "chaar"
+                | "paanch"
+                | "एक"
+                | "दो"
+                | "तीन"
+                | "चार"
+                | "पांच"
+                | "पाँच"
+        );
+        (digits || word)
+            && analysis::quantity::parse_number(term)
+                .is_some_and(|n| (1.0..=MAX_ITEM_COUNT).contains(&n))
+    };
+    let mut removed = Vec::new();
+    if terms.len() >= 2 && is_count(&terms[0]) && !is_count(&terms[1]) {
+        removed.push(terms.remove(0));
+    }
+    let last = terms.len().wrapping_sub(1);
+    if terms.len() >= 2 && is_count(&terms[last]) && !is_count(&terms[last - 1]) {
+        removed.push(terms.remove(last));
     }
     removed
 }
@@ -210,6 +261,29 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_count_of_items_is_not_a_product_word() {
+        assert_eq!(ParsedQuery::parse("maggi 2").terms, ["maggi"]);
+        assert_eq!(ParsedQuery::parse("6 ande").terms, ["ande"]);
+        assert_eq!(ParsedQuery::parse("ek frooti bhej do").terms, ["frooti"]);
+        assert_eq!(
+            ParsedQuery::parse("dark chocolate 1").terms,
+            ["dark", "chocolate"]
+        );
+        assert!(
+            ParsedQuery::parse("maggi 2 minute noodles")
+                .terms
+                .contains(&"2".to_string()),
+            "a number inside a name stays"
+        );
+        assert_eq!(
+            ParsedQuery::parse("7").terms,
+            ["7"],
+            "a number alone is searched"
+        );
+        assert_eq!(ParsedQuery::parse("tin foil").terms, ["tin", "foil"]);
+    }
+
+    #[test]
     fn greetings_leave_nothing_to_search() {
         assert!(ParsedQuery::parse("Hi").is_browse());
         assert!(ParsedQuery::parse("").is_browse());
@@ -221,5 +295,9 @@ mod tests {
         assert!(ParsedQuery::parse("amul bu").last_is_prefix);
         assert!(!ParsedQuery::parse("amul bu ").last_is_prefix);
         assert!(!ParsedQuery::parse("amul butter please").last_is_prefix);
+        assert!(
+            !ParsedQuery::parse("do lays").last_is_prefix,
+            "a plural was typed to its end"
+        );
     }
 }

@@ -20,6 +20,9 @@ const WHOLE_NAME_SHARE: f64 = 0.1;
 /// A message of juxtaposed names is looked at as a list only when at most this many products
 /// carry all its words (combo packs); more, and it is searched as one thing.
 pub const MAX_COMBOS: u64 = 20;
+/// A message whose longest names make only two items is cut at its shortest names instead
+/// only when at most this many products carry all its words.
+const MAX_SHORTEST_CUT_COMBOS: u64 = 2;
 /// Most items a message is cut into; the rest stays with the last item.
 pub const MAX_ITEMS: usize = 10;
 
@@ -124,6 +127,42 @@ pub fn juxtaposed(
 ) -> Option<Vec<String>> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let tokens: Vec<Vec<String>> = words.iter().map(|w| analysis::tokens(w)).collect();
+    // Two names alone are a list only when no product carries both ("vinegar chips" is
+    // one); two within a list ("chawal dal aur namak"), or three or more, are items whatever
+    // combo packs carry them all.
+    let accepted =
+        |items: &Vec<String>| items.len() > 2 || (items.len() == 2 && (in_list || whole == 0));
+    let longest = cut(snapshot, synonyms, &words, &tokens, terms, Cut::Longest)?;
+    if accepted(&longest) {
+        return Some(longest);
+    }
+    // "milk bread eggs": "Milk Bread" is a name too, but milk, bread and eggs are three
+    // things a shop sells, and only a combo pack carries all three words. "red label tea"
+    // stays whole: the several products carrying its words are Red Label tea.
+    if whole > MAX_SHORTEST_CUT_COMBOS {
+        return None;
+    }
+    let shortest = cut(snapshot, synonyms, &words, &tokens, terms, Cut::Shortest)?;
+    (shortest.len() > 2).then_some(shortest)
+}
+
+/// Which names a run of words is cut into when a longer and a shorter one both fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    Longest,
+    Shortest,
+}
+
+/// The words cut into names, each with the quantity written next to it; `None` when a word
+/// belongs to no name or a name is a brand.
+fn cut(
+    snapshot: &Snapshot,
+    synonyms: &Synonyms,
+    words: &[&str],
+    tokens: &[Vec<String>],
+    terms: &[String],
+    how: Cut,
+) -> Option<Vec<String>> {
     let mut items: Vec<Vec<&str>> = Vec::new();
     let mut pending: Vec<&str> = Vec::new();
     // Quantities lead their item ("2 kg chawal") unless the message started with a name
@@ -144,27 +183,24 @@ pub fn juxtaposed(
             at += 1;
             continue;
         }
-        let longest = (1..=MAX_NAME_WORDS.min(words.len() - at))
-            .rev()
-            .find(|&len| is_name(snapshot, synonyms, &tokens[at..at + len].concat()))?;
-        if is_brand(snapshot, &tokens[at..at + longest].concat()) {
+        let lengths = 1..=MAX_NAME_WORDS.min(words.len() - at);
+        let is_name_of = |len: &usize| is_name(snapshot, synonyms, &tokens[at..at + len].concat());
+        let len = match how {
+            Cut::Longest => lengths.rev().find(is_name_of),
+            Cut::Shortest => lengths.into_iter().find(is_name_of),
+        }?;
+        if is_brand(snapshot, &tokens[at..at + len].concat()) {
             return None;
         }
         let mut item = std::mem::take(&mut pending);
-        item.extend(&words[at..at + longest]);
+        item.extend(&words[at..at + len]);
         items.push(item);
-        at += longest;
+        at += len;
     }
     if let Some(last) = items.last_mut() {
         last.append(&mut pending);
     }
-    // Two names alone are a list only when no product carries both ("vinegar chips" is
-    // one); two within a list ("chawal dal aur namak"), or three or more, are items whatever
-    // combo packs carry them all.
-    if items.len() < 2 || (items.len() == 2 && !in_list && whole > 0) {
-        return None;
-    }
-    Some(items.into_iter().map(|w| w.join(" ")).collect())
+    (items.len() >= 2).then(|| items.into_iter().map(|w| w.join(" ")).collect())
 }
 
 /// Whether the words are a brand of the catalog: a brand is no item of its own.

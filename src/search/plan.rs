@@ -43,6 +43,8 @@ const SYNONYM_TIE_BREAKER: f32 = 0.3;
 /// matches of the same words, the product called just that comes first ("Onion" before
 /// "Cocktail Onion").
 const NAME_BONUS: f32 = 2.0;
+/// Share of a brand's products of one kind that makes the kind what the brand is known for.
+const SIGNATURE_SHARE: f64 = 0.3;
 /// Most synonyms searched for one slot.
 const MAX_SYNONYMS: usize = 8;
 
@@ -171,7 +173,9 @@ pub fn text_query(
 }
 
 /// Products the message asks for by name: the words of its slots other than the brand's,
-/// whole, and each synonym of the slot when one is left.
+/// whole, and each synonym of the slot when one is left. A message naming the brand alone
+/// ("maggi", "surf excel") asks for the brand's products, and first for what the brand is
+/// known for (Maggi's noodles before its sauces).
 fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Option<Node> {
     let field = snapshot.fields.name_exact;
     let brand_words: Vec<&str> = brand.map_or(Vec::new(), |b| b.split(' ').collect());
@@ -179,6 +183,9 @@ fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Opti
         .iter()
         .filter(|slot| !slot.terms.iter().all(|t| brand_words.contains(&t.as_str())))
         .collect();
+    if named.is_empty() {
+        return brand.and_then(|brand| brand_clause(snapshot, brand, slots.len()));
+    }
     let words: Vec<&str> = named
         .iter()
         .flat_map(|slot| slot.terms.iter().map(String::as_str))
@@ -204,6 +211,40 @@ fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Opti
         })
         .collect();
     Node::best(clauses, 0.0)
+}
+
+/// A brand's own products, and among them those of its signature kind, when a message names
+/// the brand alone: above products that carry the brand's word in their title ("Tooti
+/// Frooti" cake for "frooti").
+fn brand_clause(snapshot: &Snapshot, brand: &str, words: usize) -> Option<Node> {
+    let score = NAME_BONUS * words as f32;
+    let mut clauses = vec![Node::Has {
+        field: snapshot.fields.brand_exact,
+        value: brand.to_string(),
+        score,
+    }];
+    if let Some(kind) = signature_kind(snapshot, brand) {
+        // Twice the brand's: above the brand's other products even where their titles
+        // repeat the brand's word ("Maggi Tomato Ketchup").
+        clauses.push(Node::Has {
+            field: snapshot.fields.brand_kind,
+            value: kind,
+            score: 2.0 * score,
+        });
+    }
+    // Both count: the brand's signature products carry both terms.
+    Node::best(clauses, 1.0)
+}
+
+/// The kind most of a brand's products are, as its [`crate::index::Fields::brand_kind`]
+/// term, when it is at least [`SIGNATURE_SHARE`] of them: Maggi is noodles, Surf Excel
+/// detergent; Amul, selling milk, cheese, chocolate and ice cream alike, has none.
+fn signature_kind(snapshot: &Snapshot, brand: &str) -> Option<String> {
+    let prefix = format!("{brand}{}", crate::index::BRAND_KIND_SEPARATOR);
+    let kinds = snapshot.terms_with_prefix(snapshot.fields.brand_kind, &prefix);
+    let total: u64 = kinds.iter().map(|(_, n)| n).sum();
+    let (kind, count) = kinds.into_iter().max_by_key(|&(_, n)| n)?;
+    (total >= 2 && count as f64 >= SIGNATURE_SHARE * total as f64).then_some(kind)
 }
 
 /// One slot: its own words (exact, prefix, typo), their phonetic key, and its synonyms, the

@@ -11,6 +11,11 @@ use crate::common::{enc, ids, TestApp, GROCERY};
 /// The fixture plus two products the lists below need: a name with "and" in it and a
 /// shampoo on sale.
 async fn shop() -> TestApp {
+    shop_with("").await
+}
+
+/// The shop with more products after the two above.
+async fn shop_with(more: &str) -> TestApp {
     let app = TestApp::new();
     let extra = concat!(
         r#"{"id":"chips-salt-pepper","title":"Lay's Salt and Pepper Chips 52 g","brand":"Lay's","product_type":"Snacks > Chips","price":"20.00 INR"}"#,
@@ -18,7 +23,7 @@ async fn shop() -> TestApp {
         r#"{"id":"shampoo-sale","title":"Sunsilk Black Shine Shampoo 180 ml","brand":"Sunsilk","product_type":"Personal Care > Hair Care > Shampoo","price":"150.00 INR","sale_price":"99.00 INR"}"#,
         "\n"
     );
-    let feed = format!("{GROCERY}\n{extra}");
+    let feed = format!("{GROCERY}\n{extra}{more}");
     let reply = app.replace("shop", "application/x-ndjson", feed, "").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     app
@@ -168,4 +173,67 @@ async fn a_list_pages_through_its_interleaved_hits() {
         )
         .await;
     assert_eq!(reply.body["items"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn plain_words_split_at_their_shortest_names_when_only_a_combo_carries_them_all() {
+    let more = concat!(
+        r#"{"id":"milk-bread","title":"Milk Bread 400 g","brand":"Modern","product_type":"Bakery > Breads","price":"45.00 INR"}"#,
+        "\n",
+        r#"{"id":"bread-brown","title":"Brown Bread 400 g","brand":"Modern","product_type":"Bakery > Breads","price":"50.00 INR"}"#,
+        "\n",
+        r#"{"id":"combo","title":"Sandwich Bread 400 g + Eggs 6 pcs","brand":"Fresho","product_type":"Bakery > Milk & Sandwich Breads","price":"80.00 INR"}"#,
+        "\n"
+    );
+    let app = shop_with(more).await;
+    // "Milk Bread" is a name, but milk, bread and eggs are what the shopper lists.
+    let got = items(&search(&app, "milk bread eggs", "").await);
+    let texts: Vec<&str> = got.iter().map(|(text, _)| text.as_str()).collect();
+    assert_eq!(texts, ["milk", "bread", "eggs"], "{got:?}");
+    assert!(got[0].1.starts_with("milk-"), "{got:?}");
+    assert_eq!(got[2].1, "eggs");
+    // Asked alone, the bread called milk bread is found whole.
+    let body = search(&app, "milk bread", "").await;
+    assert!(body.get("items").is_none(), "{body}");
+    assert_eq!(ids(&body)[0], "milk-bread");
+}
+
+#[tokio::test]
+async fn a_bare_count_next_to_an_item_is_no_product_word() {
+    let app = shop().await;
+    let body = search(&app, "hello\nmaggi 2\nek parle g\n6 eggs", "").await;
+    let got = items(&body);
+    assert_eq!(
+        got.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(),
+        ["maggi", "parle-g", "eggs"],
+        "{body}"
+    );
+    assert_eq!(
+        body["items"][0]["understood"]["terms"],
+        serde_json::json!(["maggi"])
+    );
+}
+
+#[tokio::test]
+async fn a_brand_alone_finds_its_products_and_what_it_is_known_for_first() {
+    let more = concat!(
+        r#"{"id":"maggi-ketchup","title":"Maggi Rich Tomato Ketchup 1 kg","brand":"Maggi","product_type":"Sauces > Ketchup","price":"120.00 INR","popularity":900}"#,
+        "\n",
+        r#"{"id":"maggi-atta-noodles","title":"Atta Noodles Masala 280 g","brand":"Maggi","product_type":"Instant Food > Noodles","price":"60.00 INR","popularity":10}"#,
+        "\n",
+        r#"{"id":"frooti","title":"Drink - Mango, Fresh 'N' Juicy 1.2 l","brand":"Frooti","product_type":"Beverages > Juices","price":"70.00 INR","popularity":5}"#,
+        "\n",
+        r#"{"id":"tooti-frooti-cake","title":"Tooti Frooti Cake 200 g","brand":"Elite","product_type":"Bakery > Cakes","price":"40.00 INR","popularity":900}"#,
+        "\n"
+    );
+    let app = shop_with(more).await;
+    // The drink called Frooti, before a cake that has the word in its title.
+    assert_eq!(ids(&search(&app, "frooti", "").await)[0], "frooti");
+    // Most Maggi products are noodles: they come before the ketchup, popular as it is.
+    let found = ids(&search(&app, "maggi", "").await);
+    let ketchup = found.iter().position(|id| id == "maggi-ketchup").unwrap();
+    for noodles in ["maggi", "maggi-atta-noodles"] {
+        let at = found.iter().position(|id| id == noodles).unwrap();
+        assert!(at < ketchup, "{found:?}");
+    }
 }
