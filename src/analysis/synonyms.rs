@@ -4,7 +4,7 @@
 //! is no term itself may still reach a group through its phonetic key ("dudh" reaches the
 //! group of "doodh" and "दूध"), which counts as a weaker match.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use super::lexicon::Lexicon;
@@ -44,6 +44,8 @@ pub struct Synonyms {
     by_first: HashMap<String, Vec<(u32, u32)>>,
     /// Phonetic key of a one-token term → groups.
     by_key: HashMap<String, Vec<u32>>,
+    /// One-token terms in order → groups, for words still being typed.
+    words: BTreeMap<String, Vec<u32>>,
 }
 
 impl Synonyms {
@@ -97,6 +99,10 @@ impl Synonyms {
                 .or_default()
                 .push((id, at as u32));
             if let [word] = term.as_slice() {
+                let ids = self.words.entry(word.clone()).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
                 if let Some(key) = phonetic_key(word) {
                     let ids = self.by_key.entry(key).or_default();
                     if ids.last() != Some(&id) {
@@ -155,6 +161,31 @@ impl Synonyms {
         Some(self.matched(1, groups, &tokens[at..at + 1], SynonymVia::Phonetic))
     }
 
+    /// The other terms of the groups of the first `max_words` one-word terms that start with
+    /// `prefix` ("chaw" → chawal → rice, चावल), the word being typed: what it may stand for.
+    pub fn completing(&self, prefix: &str, max_words: usize) -> Vec<&[String]> {
+        let mut out: Vec<&[String]> = Vec::new();
+        let started = self
+            .words
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(word, _)| word.starts_with(prefix))
+            .take(max_words);
+        for (word, groups) in started {
+            for &group in groups {
+                for term in &self.groups[group as usize] {
+                    let own = matches!(term.as_slice(), [only] if only == word);
+                    if !own && !out.contains(&term.as_slice()) {
+                        out.push(term);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn matched(
         &self,
         len: usize,
@@ -180,6 +211,19 @@ impl Synonyms {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_word_being_typed_reaches_the_groups_of_the_words_it_starts() {
+        let synonyms = Synonyms::builtin();
+        let reached: Vec<String> = synonyms
+            .completing("chaw", 3)
+            .into_iter()
+            .map(|term| term.join(" "))
+            .collect();
+        assert!(reached.contains(&"rice".to_string()), "{reached:?}");
+        assert!(reached.contains(&"चावल".to_string()), "{reached:?}");
+        assert!(synonyms.completing("zzqx", 3).is_empty());
+    }
+
     use super::*;
 
     fn catalog_groups() -> Synonyms {

@@ -367,7 +367,7 @@ impl Engine {
         if loaded {
             self.registry.reweigh(&catalog);
         }
-        Ok(suggester.suggest(query, limit))
+        Ok(suggester.suggest_with(query, limit, &catalog.synonyms()))
     }
 
     /// The stored product `id` of a catalog.

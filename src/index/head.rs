@@ -29,6 +29,19 @@ pub fn title_head(title: &str) -> String {
     heads.join(" ")
 }
 
+/// The name a title gives the product as the title writes it: the first "/" alternative of
+/// its part before a qualifier, outside parentheses, pack size left off ("Basmati Rice" for
+/// "Basmati Rice/Basmati Akki - Mogra 1 kg"). Empty when nothing is left.
+pub fn title_name_written(title: &str) -> String {
+    let (outside, _) = split_parenthetical(before_qualifier(title));
+    let first = outside.split('/').next().unwrap_or("");
+    first
+        .split_whitespace()
+        .filter(|word| !analysis::tokens(word).iter().all(|t| is_pack_word(t)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Names of more words than this are not kept: a message that long matches a product on its
 /// words, and whole long names would make most of a small catalog's name dictionary.
 pub const MAX_NAME_WORDS: usize = 4;

@@ -122,15 +122,18 @@ pub fn title_stem(title: &str) -> &str {
     }
 }
 
-/// What a shopper types for the product: its brand and what it is ("Amul Butter" for
-/// "Butter - Pasteurised" of brand Amul), the kind written as the title writes it. `None`
-/// when the title names no kind, or the kind is the brand's own word.
-pub fn brand_and_kind(brand: &str, title: &str) -> Option<String> {
+/// What a shopper types for the product: its brand and what it is, the kind written as the
+/// title writes it ("Amul Butter" for "Butter - Pasteurised" of brand Amul), and its brand
+/// with the title's name when that is a few words ("Haldirams Bhujia Sev", "India Gate
+/// Basmati Rice"). None when the title names no kind, or the kind is the brand's own word.
+pub fn brand_and_kind(brand: &str, title: &str) -> Vec<String> {
     let head = crate::index::title_head(title);
-    let kind = head.split(' ').next().filter(|k| !k.is_empty())?;
+    let Some(kind) = head.split(' ').next().filter(|k| !k.is_empty()) else {
+        return Vec::new();
+    };
     let brand_words = analysis::tokens(brand);
     if brand_words.is_empty() || brand_words.iter().any(|w| w == kind) {
-        return None;
+        return Vec::new();
     }
     let written = title
         .split(|c: char| c.is_whitespace() || c == '/' || c == '-' || c == ',')
@@ -138,8 +141,20 @@ pub fn brand_and_kind(brand: &str, title: &str) -> Option<String> {
         .find(|w| analysis::tokens(w) == [kind])
         .map(str::to_string)
         .unwrap_or_else(|| kind.to_string());
-    Some(format!("{} {written}", brand.trim()))
+    let mut out = vec![format!("{} {written}", brand.trim())];
+    let name = crate::index::title_name_written(title);
+    let name_words = analysis::tokens(&name);
+    if (2..=MAX_BRAND_NAME_WORDS).contains(&name_words.len())
+        && !name_words.iter().any(|w| brand_words.contains(w))
+    {
+        out.push(format!("{} {name}", brand.trim()));
+    }
+    out
 }
+
+/// Most words of a title's name that a brand completion carries: longer names are the
+/// product completion's to offer.
+const MAX_BRAND_NAME_WORDS: usize = 3;
 
 /// Builds the suggester for `products`.
 pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Suggester> {
@@ -153,10 +168,10 @@ pub fn build<'a>(products: impl IntoIterator<Item = &'a Product>) -> Result<Sugg
             table.add(SuggestionKind::Brand, brand, product);
             // Unless the title says just that: its product completion carries the ids.
             let stem = analysis::tokens(title_stem(&product.title));
-            if let Some(query) = brand_and_kind(brand, &product.title)
-                .filter(|query| analysis::tokens(query) != stem)
-            {
-                table.add(SuggestionKind::Query, &query, product);
+            for query in brand_and_kind(brand, &product.title) {
+                if analysis::tokens(&query) != stem {
+                    table.add(SuggestionKind::Query, &query, product);
+                }
             }
         }
         for level in product.category_levels() {
@@ -287,18 +302,27 @@ mod tests {
     #[test]
     fn brand_and_kind_is_what_shoppers_type() {
         assert_eq!(
-            brand_and_kind("Amul", "Butter - Pasteurised").as_deref(),
-            Some("Amul Butter")
+            brand_and_kind("Amul", "Butter - Pasteurised"),
+            ["Amul Butter"]
         );
         assert_eq!(
-            brand_and_kind("Haldiram's", "Aloo Bhujia 200 g").as_deref(),
-            Some("Haldiram's Bhujia")
+            brand_and_kind("Haldiram's", "Aloo Bhujia 200 g"),
+            ["Haldiram's Bhujia", "Haldiram's Aloo Bhujia"]
         );
         assert_eq!(
-            brand_and_kind("Maggi", "2-Minute Masala Noodles").as_deref(),
-            Some("Maggi Noodles")
+            brand_and_kind("India Gate", "Basmati Rice/Basmati Akki - Mogra/Broken"),
+            ["India Gate Rice", "India Gate Basmati Rice"]
         );
-        assert_eq!(brand_and_kind("Maggi", "Maggi").as_deref(), None);
+        assert_eq!(
+            brand_and_kind("Maggi", "2-Minute Masala Noodles"),
+            ["Maggi Noodles"],
+            "four words are the product completion's"
+        );
+        assert_eq!(
+            brand_and_kind("Vim", "Dishwash Liquid - Gel Lemon 500 ml"),
+            ["Vim Liquid", "Vim Dishwash Liquid"]
+        );
+        assert!(brand_and_kind("Maggi", "Maggi").is_empty());
     }
 
     #[test]

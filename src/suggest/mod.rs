@@ -20,6 +20,7 @@ use build::space_key;
 pub use build::{build, title_stem};
 use then::Then;
 
+use crate::analysis::synonyms::Synonyms;
 use crate::analysis::{self, phonetic};
 use crate::index::typo_budget;
 
@@ -106,6 +107,17 @@ const TYPO: f32 = 0.4;
 /// How much a completion counts when the shopper's earlier words occur in it but not in a
 /// row before the last one.
 const LOOSE: f32 = 0.8;
+/// How much a completion counts when it completes a synonym of the word being typed
+/// ("chaw" → chawal → "Rice").
+const SYNONYM: f32 = 0.9;
+/// Most keys visited for one synonym of the word being typed.
+const MAX_SYNONYM_SCAN: usize = 16;
+/// Most synonyms of the word being typed whose completions are looked up.
+const MAX_SYNONYM_TERMS: usize = 6;
+/// A word being typed reaches synonyms from this many characters on.
+const MIN_SYNONYM_PREFIX: usize = 3;
+/// Most lexicon words a prefix is taken to be on its way to.
+const MAX_SYNONYM_WORDS: usize = 3;
 
 impl Suggester {
     /// Distinct completions.
@@ -163,8 +175,16 @@ impl Suggester {
         self.size_bytes() + groups + short + entries + words + self.top.capacity() * 4
     }
 
-    /// Up to `limit` completions of `query`, best first, deterministic.
+    /// Up to `limit` completions of `query`, best first, deterministic, with the built-in
+    /// lexicon's synonyms.
     pub fn suggest(&self, query: &str, limit: usize) -> Suggestions {
+        self.suggest_with(query, limit, &Synonyms::builtin())
+    }
+
+    /// Up to `limit` completions of `query`, best first, deterministic. A word being typed
+    /// that starts a synonym of the catalog's words also completes to what the synonym
+    /// stands for ("chaw" → "Rice" in a shop that writes no Hinglish).
+    pub fn suggest_with(&self, query: &str, limit: usize, synonyms: &Synonyms) -> Suggestions {
         let started = Instant::now();
         let cut: String = query.chars().take(MAX_SUGGEST_CHARS).collect();
         let mut tokens = analysis::tokens(&cut);
@@ -197,15 +217,24 @@ impl Suggester {
                     }
                 }
             }
+            if found.is_empty() && tokens.len() > 1 && typing_a_word {
+                self.collect_by_earlier(&tokens, &mut found);
+            }
+            if typing_a_word {
+                self.collect_synonyms(&tokens, synonyms, &mut found);
+            }
         }
         let mut ranked: Vec<(u32, f32)> = found.into_iter().collect();
         ranked.sort_by(|a, b| {
             let score = |(at, quality): &(u32, f32)| quality * self.entries[*at as usize].score;
-            score(b).total_cmp(&score(a)).then_with(|| {
-                self.entries[a.0 as usize]
-                    .text
-                    .cmp(&self.entries[b.0 as usize].text)
-            })
+            tier(b.1)
+                .cmp(&tier(a.1))
+                .then_with(|| score(b).total_cmp(&score(a)))
+                .then_with(|| {
+                    self.entries[a.0 as usize]
+                        .text
+                        .cmp(&self.entries[b.0 as usize].text)
+                })
         });
         let mut seen_texts = std::collections::HashSet::new();
         let suggestions = ranked
@@ -258,6 +287,62 @@ impl Suggester {
         }
         if let Some(last) = tokens.last().filter(|_| typing_a_word) {
             self.collect_typos(&tokens[..tokens.len() - 1], last, TYPO * factor, found);
+        }
+    }
+
+    /// Completions of the earlier words ("haldiram" → "Haldirams ...") holding a word the
+    /// last one starts ("bh" → "Bhujia"): the last word's own completions are too many to
+    /// reach the brand's ("bh" leads to every bhujia and bhindi).
+    fn collect_by_earlier(&self, tokens: &[String], found: &mut HashMap<u32, f32>) {
+        let (earlier, last) = tokens.split_at(tokens.len() - 1);
+        let last = last[0].as_str();
+        let mut completions = HashMap::new();
+        self.collect(TEXT_SPACE, earlier, false, LOOSE, &mut completions);
+        for (at, quality) in completions {
+            let holds = self.words[at as usize]
+                .iter()
+                .any(|word| word.starts_with(last) && !earlier.iter().any(|e| **e == **word));
+            if holds {
+                let best = found.entry(at).or_insert(quality);
+                *best = best.max(quality);
+            }
+        }
+    }
+
+    /// Completions of the synonyms the last word is on its way to, after the earlier words.
+    fn collect_synonyms(
+        &self,
+        tokens: &[String],
+        synonyms: &Synonyms,
+        found: &mut HashMap<u32, f32>,
+    ) {
+        let Some((last, earlier)) = tokens.split_last() else {
+            return;
+        };
+        if last.chars().count() < MIN_SYNONYM_PREFIX {
+            return;
+        }
+        let alternatives = synonyms.completing(last, MAX_SYNONYM_WORDS);
+        for alternative in alternatives.into_iter().take(MAX_SYNONYM_TERMS) {
+            let mut words = earlier.to_vec();
+            words.extend(alternative.iter().cloned());
+            // The synonym itself ("Rice") and what starts with it ("Rice Bran Oil"), a few:
+            // its best completions are not what the shopper is typing.
+            let mut key = space_key(TEXT_SPACE, &words);
+            if let Some(group) = self.map.get(&key) {
+                self.add(self.group(group), SYNONYM, found);
+            }
+            key.push(b' ');
+            let Ok(text) = std::str::from_utf8(&key) else {
+                continue;
+            };
+            self.scan_at_most(
+                Str::new(text).starts_with(),
+                SYNONYM,
+                found,
+                |_| true,
+                MAX_SYNONYM_SCAN,
+            );
         }
     }
 
@@ -348,6 +433,18 @@ impl Suggester {
         found: &mut HashMap<u32, f32>,
         keep: impl Fn(&[u8]) -> bool,
     ) {
+        self.scan_at_most(automaton, quality, found, keep, MAX_SCAN);
+    }
+
+    /// [`scan`](Self::scan), visiting at most `limit` keys.
+    fn scan_at_most<A: Automaton>(
+        &self,
+        automaton: A,
+        quality: f32,
+        found: &mut HashMap<u32, f32>,
+        keep: impl Fn(&[u8]) -> bool,
+        limit: usize,
+    ) {
         let mut stream = self.map.search(automaton).into_stream();
         let mut visited = 0;
         while let Some((key, group)) = stream.next() {
@@ -355,10 +452,23 @@ impl Suggester {
                 self.add(self.group(group), quality, found);
             }
             visited += 1;
-            if visited >= MAX_SCAN {
+            if visited >= limit {
                 break;
             }
         }
+    }
+}
+
+/// How a completion was reached, coarsely: the words as typed or a synonym of them, then
+/// their sound, then a typo. A completion of what was typed comes before a sound-alike,
+/// however many products the sound-alike has ("besa": Besan before Biscuits).
+fn tier(quality: f32) -> u8 {
+    if quality >= LOOSE * EXACT - f32::EPSILON {
+        2
+    } else if quality >= LOOSE * PHONETIC - f32::EPSILON {
+        1
+    } else {
+        0
     }
 }
 
@@ -421,6 +531,65 @@ mod tests {
             found
                 .iter()
                 .all(|s| s.text.to_lowercase().starts_with("amul bu")),
+            "{found:?}"
+        );
+    }
+
+    /// A shop that writes English only and keeps its brands apart from its titles.
+    fn english_shop() -> Vec<Product> {
+        let item = |id: &str, title: &str, brand: &str, kind: &str| Product {
+            product_type: Some(kind.into()),
+            ..product(id, title, brand, 10.0)
+        };
+        vec![
+            item(
+                "bhujia",
+                "Bhujia Sev 200 g",
+                "Haldirams",
+                "Snacks > Namkeen",
+            ),
+            item(
+                "moong",
+                "Moong Dal Namkeen",
+                "Haldirams",
+                "Snacks > Namkeen",
+            ),
+            item(
+                "rice",
+                "Basmati Rice/Basmati Akki - Mogra 1 kg",
+                "India Gate",
+                "Rice",
+            ),
+            item("rice2", "Sona Masoori Rice 5 kg", "Fortune", "Rice"),
+            item("biscuit", "Bourbon Biscuits", "Britannia", "Biscuits"),
+        ]
+    }
+
+    #[test]
+    fn brand_and_the_start_of_a_name_complete_where_titles_omit_the_brand() {
+        let suggester = build(&english_shop()).unwrap();
+        assert!(
+            texts(&suggester, "haldiram bh").contains(&"Haldirams Bhujia Sev".to_string()),
+            "{:?}",
+            texts(&suggester, "haldiram bh")
+        );
+        assert_eq!(
+            texts(&suggester, "india gate bas"),
+            ["India Gate Basmati Rice"]
+        );
+    }
+
+    #[test]
+    fn a_hinglish_word_being_typed_completes_to_what_it_means() {
+        let suggester = build(&english_shop()).unwrap();
+        // No title says chawal: the lexicon knows it is rice.
+        let found = texts(&suggester, "chaw");
+        assert!(
+            found.first().is_some_and(|text| text.contains("Rice")),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|text| text.contains("Biscuit")),
             "{found:?}"
         );
     }
