@@ -133,6 +133,16 @@ pub fn juxtaposed(
     let accepted =
         |items: &Vec<String>| items.len() > 2 || (items.len() == 2 && (in_list || whole == 0));
     let longest = cut(snapshot, synonyms, &words, &tokens, terms, Cut::Longest)?;
+    if whole > MAX_COMBOS {
+        // Only an item of a list gets here: its names are items when the products carrying
+        // them all are a small share of each name's own.
+        let fewest = longest
+            .iter()
+            .map(|item| strict_matches(snapshot, synonyms, item))
+            .min()
+            .unwrap_or(0);
+        return (whole as f64 <= WHOLE_NAME_SHARE * fewest as f64).then_some(longest);
+    }
     if accepted(&longest) {
         return Some(longest);
     }
@@ -209,20 +219,29 @@ fn is_brand(snapshot: &Snapshot, tokens: &[String]) -> bool {
 }
 
 /// Whether the words are a name some product of the catalog goes by, or a synonym of one.
+/// A name is one the titles give whole, a title's head word, or a synonym's words that the
+/// catalog has and that end in a head word.
 fn is_name(snapshot: &Snapshot, synonyms: &Synonyms, tokens: &[String]) -> bool {
     let known = |words: &[String]| snapshot.has_term(snapshot.fields.name_exact, &words.join(" "));
     if tokens.is_empty() {
         return false;
     }
-    let named =
-        |words: &[String]| known(words) || (words.len() == 1 && is_head(snapshot, &words[0]));
-    if named(tokens) {
+    // A word some title ends its name with ("bread"), or words the catalog has ending in one
+    // ("green chilli" where titles say "Chilli - Green Long").
+    let headed = |words: &[String]| {
+        words.len() <= 2
+            && words.last().is_some_and(|last| is_head(snapshot, last))
+            && words.iter().all(|word| snapshot.words.get(word).is_some())
+    };
+    // As typed, two words ending in a head may be two items ("chawal dal"); a synonym's
+    // words are one name.
+    if known(tokens) || (tokens.len() == 1 && headed(tokens)) {
         return true;
     }
     synonyms
         .lookup(tokens, 0, false)
         .filter(|m| m.len == tokens.len())
-        .is_some_and(|m| m.alternatives.iter().any(|alt| named(alt)))
+        .is_some_and(|m| m.alternatives.iter().any(|alt| known(alt) || headed(alt)))
 }
 
 /// Whether a word is what some product is: a head word of its title ("bread" in "Sandwich

@@ -238,7 +238,12 @@ fn search_one(
             None => (0, Vec::new()),
         },
     };
-    if split != Split::Never && parsed.terms.len() > 1 && total <= lists::MAX_COMBOS {
+    // Within a list, names carried together by more products may still be items of their
+    // own ("chawal dal aur namak": a few dal-chawal mixes among all the rice and dal).
+    if split != Split::Never
+        && parsed.terms.len() > 1
+        && (total <= lists::MAX_COMBOS || split == Split::InList)
+    {
         let in_list = split == Split::InList;
         if let Some(items) = lists::juxtaposed(
             snapshot,
