@@ -42,6 +42,28 @@ pub fn title_name_written(title: &str) -> String {
         .join(" ")
 }
 
+/// The names of a title's part before its qualifier, when it has one and they are no
+/// [`title_names`]: "ginger" for "Ginger - Organically Grown", "paneer" for "Paneer - Chilli".
+/// Less than a name ("Paneer - Chilli" is no paneer to a shopper asking for paneer), more than
+/// a word in passing ("Thai Ginger", "Cocktail Onion").
+pub fn lead_names(title: &str, brand: Option<&str>) -> Vec<String> {
+    let brand_words = brand.map(analysis::tokens).unwrap_or_default();
+    let (outside, _) = split_parenthetical(title);
+    let main = before_qualifier(&outside);
+    if main.trim() == outside.trim() {
+        return Vec::new();
+    }
+    let whole = title_names(title, brand);
+    let mut names: Vec<String> = main
+        .split('/')
+        .map(|text| name_of(&analysis::tokens(text), &brand_words))
+        .filter(|name| !name.is_empty() && !whole.contains(name))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Names of more words than this are not kept: a message that long matches a product on its
 /// words, and whole long names would make most of a small catalog's name dictionary.
 pub const MAX_NAME_WORDS: usize = 4;
@@ -127,7 +149,21 @@ fn last_word(words: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{title_head, title_names};
+    use super::{lead_names, title_head, title_names};
+
+    #[test]
+    fn the_part_before_a_qualifier_leads_the_title_but_names_nothing() {
+        assert_eq!(lead_names("Ginger - Organically Grown", None), ["ginger"]);
+        assert_eq!(
+            lead_names("Paneer - Chilli 200 g", Some("Amul")),
+            ["paneer"]
+        );
+        assert!(lead_names("Thai Ginger", None).is_empty(), "no qualifier");
+        assert!(
+            lead_names("Sugar/Sakkare - Castor", None).is_empty(),
+            "alternatives before a qualifier are names already"
+        );
+    }
 
     #[test]
     fn the_head_is_what_the_product_is() {

@@ -25,7 +25,7 @@ mod writer;
 
 pub use facts::{DocFacts, DocTable};
 pub use generation::{CatalogGeneration, Snapshot};
-pub use head::{title_head, title_name_written, MAX_NAME_WORDS};
+pub use head::{lead_names, title_head, title_name_written, MAX_NAME_WORDS};
 pub use manifest::{Manifest, SCHEMA_VERSION};
 pub use schema::{
     brand_key, brand_kind_key, build_schema, exact_key, product_quantity, weighted_text_fields,

@@ -37,6 +37,9 @@ pub struct Fields {
     /// Adjacent words of the titles and the brand ("fruit nut" in "Fruit & Nut"), joining
     /// words skipped: whether "X and Y" is written as one name.
     pub pairs: Field,
+    /// What the titles start with before a qualifier ("ginger" for "Ginger - Organically
+    /// Grown"), whole, where that is not a name already.
+    pub lead_name: Field,
     /// The brand with the product's kind, `"maggi > instant noodles"`: what a brand is known
     /// for, when a message names the brand alone.
     pub brand_kind: Field,
@@ -111,7 +114,8 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("name_exact", exact.clone());
     builder.add_text_field("category_exact", exact.clone());
     builder.add_text_field("pairs", exact.clone());
-    builder.add_text_field("brand_kind", exact);
+    builder.add_text_field("brand_kind", exact.clone());
+    builder.add_text_field("lead_name", exact);
     // Price and availability filter through the document table, never through the index.
     builder.add_f64_field("price", FAST);
     builder.add_u64_field("orderable", FAST);
@@ -143,6 +147,7 @@ impl Fields {
             category_exact: get("category_exact")?,
             pairs: get("pairs")?,
             brand_kind: get("brand_kind")?,
+            lead_name: get("lead_name")?,
             price: get("price")?,
             orderable: get("orderable")?,
             on_sale: get("on_sale")?,
@@ -172,6 +177,10 @@ impl Fields {
             );
         for name in names.filter(|name| name.split(' ').count() <= super::head::MAX_NAME_WORDS) {
             doc.add_text(self.name_exact, name);
+        }
+        let titles = std::iter::once(&product.title).chain(product.titles.values());
+        for lead in titles.flat_map(|title| super::head::lead_names(title, brand)) {
+            doc.add_text(self.lead_name, lead);
         }
         doc.add_text(self.phonetic, &product.title);
         doc.add_text(self.phonetic_latin, &product.title);

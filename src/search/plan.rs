@@ -43,6 +43,9 @@ const SYNONYM_TIE_BREAKER: f32 = 0.3;
 /// matches of the same words, the product called just that comes first ("Onion" before
 /// "Cocktail Onion").
 const NAME_BONUS: f32 = 2.0;
+/// Share of the name bonus a product gets when its title starts with the name before a
+/// qualifier ("Ginger - Organically Grown" for "ginger").
+const LEAD_NAME_SHARE: f32 = 0.5;
 /// Share of a brand's products of one kind that makes the kind what the brand is known for.
 const SIGNATURE_SHARE: f64 = 0.3;
 /// Most synonyms searched for one slot.
@@ -201,13 +204,23 @@ fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Opti
             names.extend(matched.alternatives.iter().map(|words| words.join(" ")));
         }
     }
+    let score = NAME_BONUS * named.len() as f32;
     let clauses = names
         .into_iter()
         .filter(|name| !name.is_empty())
-        .map(|name| Node::Has {
-            field,
-            value: name,
-            score: NAME_BONUS * named.len() as f32,
+        .flat_map(|name| {
+            [
+                Node::Has {
+                    field,
+                    value: name.clone(),
+                    score,
+                },
+                Node::Has {
+                    field: snapshot.fields.lead_name,
+                    value: name,
+                    score: LEAD_NAME_SHARE * score,
+                },
+            ]
         })
         .collect();
     Node::best(clauses, 0.0)
