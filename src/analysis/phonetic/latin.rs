@@ -290,8 +290,13 @@ fn fold_word_ends(units: &mut Units) {
         // The plural -on is often written without its nasal: logon = logo.
         units.len -= 1;
     }
-    if units.len > 0 && units.items[0] == b'e' {
-        // English initial a is एं: anchor = एंकर.
+    if units.len > 0 && matches!(units.items[0], b'e' | b'i') {
+        // English initial a is एं (anchor = एंकर), and initial i and e are written either
+        // way (ekatthi = इकट्ठी, elaakon = इलाकों): they meet as a.
+        units.items[0] = b'a';
+    }
+    if units.len > 1 && units.items[0] == b'u' && units.items[1] == b'n' {
+        // English un- is अन: unseen = अनसीन.
         units.items[0] = b'a';
     }
 }

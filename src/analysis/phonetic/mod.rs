@@ -227,6 +227,13 @@ mod tests {
     }
 
     #[test]
+    fn initial_vowels_spelt_either_way_meet() {
+        meet(&["इलायची", "elaichi", "ilaichi"]);
+        meet(&["इकट्ठी", "ekatthi"]);
+        meet(&["अनसीन", "unseen"]);
+    }
+
+    #[test]
     fn other_indic_scripts_meet_devanagari() {
         meet(&["दूध", "ਦੁੱਧ", "দুধ", "દૂધ", "ଦୁଧ"]);
         meet(&["आटा", "ਆਟਾ", "આટા"]);
