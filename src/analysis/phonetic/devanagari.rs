@@ -212,7 +212,20 @@ pub(super) fn sounds(token: &str) -> Sounds {
     {
         close_with_m(&mut out.items[..out.len]);
     }
+    if token
+        .chars()
+        .any(|c| ('\u{0980}'..='\u{09FF}').contains(&c))
+    {
+        round_bengali(&mut out.items[..out.len]);
+    }
     out
+}
+
+/// Bengali says the inherent vowel it keeps as o: হলুদ holud, সরষে sorshe, মসুর mosur.
+fn round_bengali(sounds: &mut [Sound]) {
+    for sound in sounds.iter_mut().filter(|s| **s == Sound::Schwa) {
+        *sound = Sound::Vowel(Vowel::O);
+    }
 }
 
 /// Tamil writes k/g, ch/j/s, t/d and p/b with one letter each, said by position: voiced after

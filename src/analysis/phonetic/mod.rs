@@ -227,6 +227,12 @@ mod tests {
     }
 
     #[test]
+    fn bengali_keeps_its_inherent_vowel_as_o() {
+        meet(&["হলুদ", "holud"]);
+        meet(&["মসুর", "mosur", "musur", "masoor"]);
+    }
+
+    #[test]
     fn initial_vowels_spelt_either_way_meet() {
         meet(&["इलायची", "elaichi", "ilaichi"]);
         meet(&["इकट्ठी", "ekatthi"]);
