@@ -192,6 +192,16 @@ impl Fields {
                 doc.add_text(self.pairs, pair);
             }
         }
+        // A title written in compounds is searchable by their parts too ("కందిపప్పు" as
+        // "కంది పప్పు"), as queries are cut.
+        let cut = std::iter::once(&product.title)
+            .chain(product.titles.values())
+            .filter_map(|title| decompounded(title));
+        for title in cut {
+            doc.add_text(self.title_alt, &title);
+            doc.add_text(self.phonetic, &title);
+            doc.add_text(self.phonetic_latin, &title);
+        }
         for title in product.titles.values() {
             doc.add_text(self.title_alt, title);
             doc.add_text(self.head, super::head::title_head(title));
@@ -242,6 +252,13 @@ impl Fields {
 
 /// Words that join two halves of a name ("Salt and Pepper").
 pub const JOINING_WORDS: [&str; 4] = ["and", "aur", "और", "n"];
+
+/// The title's words with its compounds cut in two, when it has any.
+fn decompounded(title: &str) -> Option<String> {
+    let words = analysis::tokens(title);
+    let cut = crate::analysis::lexicon::Lexicon::builtin().split_compounds(words.clone());
+    (cut.len() > words.len()).then(|| cut.join(" "))
+}
 
 /// The [`Fields::brand_kind`] term of a brand key and a kind as the feed writes it.
 pub fn brand_kind_key(brand_key: &str, kind: &str) -> String {

@@ -7,7 +7,7 @@ mod phrases;
 
 use serde::Serialize;
 
-use crate::analysis::lexicon::Intent;
+use crate::analysis::lexicon::{Intent, Lexicon};
 use crate::analysis::{self, Quantity};
 use phrases::{ChatPhrases, PriceBound};
 
@@ -57,7 +57,8 @@ impl ParsedQuery {
         let phrases = ChatPhrases::builtin();
         // "< 300" and "> 500" carry their meaning in symbols, which segmentation drops.
         let text = message.replace('<', " under ").replace('>', " above ");
-        let mut tokens = analysis::tokens(&text);
+        // Compounds are cut as the index cuts them: "துவரம்பருப்பு" finds "துவரம் பருப்பு".
+        let mut tokens = Lexicon::builtin().split_compounds(analysis::tokens(&text));
         // A word written as a plural ("lays", "eggs") was typed to its end: "lays" is on its
         // way to no "layer".
         let ends_inside_word =

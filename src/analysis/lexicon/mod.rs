@@ -169,7 +169,19 @@ pub struct Lexicon {
     price_phrases: Vec<PricePhrase>,
     currency: Vec<String>,
     intents: Vec<IntentPhrase>,
+    /// One-word terms in the scripts that write compounds as one word (Telugu, Tamil,
+    /// Kannada, Malayalam), longest first: the heads [`Lexicon::split_compound`] cuts off.
+    compound_heads: Vec<String>,
 }
+
+/// Whether a word is written in a script that joins compounds into one word: Tamil, Telugu,
+/// Kannada, Malayalam (కందిపప్పు is కంది + పప్పు, "kandi pappu").
+fn compounds(word: &str) -> bool {
+    word.chars().any(|c| ('\u{0B80}'..='\u{0D7F}').contains(&c))
+}
+
+/// Fewest characters the part before a compound's head must have.
+const MIN_COMPOUND_PART_CHARS: usize = 2;
 
 impl Lexicon {
     /// The lexicon compiled into the binary, parsed on first use.
@@ -195,6 +207,7 @@ impl Lexicon {
             price_phrases: parse_prices(files.prices)?,
             currency: parse_currency(files.currency)?,
             intents: parse_intents(files.intents)?,
+            compound_heads: Vec::new(),
         };
         let mut checks = TermChecks {
             single_fillers: (fillers.iter())
@@ -209,6 +222,15 @@ impl Lexicon {
         };
         lexicon.read_synonyms(files.synonyms, &mut checks)?;
         lexicon.check_fillers(&fillers, &checks)?;
+        let mut heads: Vec<String> = (lexicon.concept_keys.iter().flatten())
+            .filter_map(|term| match term.as_slice() {
+                [word] if compounds(word) => Some(word.clone()),
+                _ => None,
+            })
+            .collect();
+        heads.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        heads.dedup();
+        lexicon.compound_heads = heads;
         Ok(lexicon)
     }
 
@@ -235,6 +257,36 @@ impl Lexicon {
     /// Currency words ("rs", "rupaye", "रुपये"), as written.
     pub fn currency_words(&self) -> impl Iterator<Item = &str> {
         self.currency.iter().map(String::as_str)
+    }
+
+    /// An analyzed word of a compounding script cut before the lexicon word it ends with:
+    /// కందిపప్పు → (కంది, పప్పు), துவரம்பருப்பு → (துவரம், பருப்பு). `None` for other words.
+    pub fn split_compound<'a>(&self, word: &'a str) -> Option<(&'a str, &'a str)> {
+        if !compounds(word) {
+            return None;
+        }
+        self.compound_heads.iter().find_map(|head| {
+            let stem = word.strip_suffix(head.as_str())?;
+            (stem.chars().count() >= MIN_COMPOUND_PART_CHARS).then(|| (stem, &word[stem.len()..]))
+        })
+    }
+
+    /// `tokens` with every compound cut in two ([`Lexicon::split_compound`]).
+    pub fn split_compounds(&self, tokens: Vec<String>) -> Vec<String> {
+        if !tokens.iter().any(|t| compounds(t)) {
+            return tokens;
+        }
+        let mut out = Vec::with_capacity(tokens.len() + 1);
+        for token in tokens {
+            match self.split_compound(&token) {
+                Some((stem, head)) => {
+                    out.push(stem.to_string());
+                    out.push(head.to_string());
+                }
+                None => out.push(token),
+            }
+        }
+        out
     }
 
     /// All concepts, in file order.
@@ -402,6 +454,26 @@ mod tests {
         let mut files = LexiconFiles::BUILTIN;
         change(&mut files);
         files
+    }
+
+    #[test]
+    fn compounds_are_cut_before_the_lexicon_word_they_end_with() {
+        let lexicon = Lexicon::builtin();
+        assert_eq!(lexicon.split_compound("కందిపప్పు"), Some(("కంది", "పప్పు")));
+        assert_eq!(
+            lexicon.split_compound("துவரம்பருப்பு"),
+            Some(("துவரம்", "பருப்பு"))
+        );
+        assert_eq!(lexicon.split_compound("పప్పు"), None, "the head alone stays");
+        assert_eq!(
+            lexicon.split_compound("दालचीनी"),
+            None,
+            "Hindi writes no such compounds"
+        );
+        assert_eq!(
+            lexicon.split_compounds(vec!["ತೊಗರಿಬೇಳೆ".into(), "1".into()]),
+            ["ತೊಗರಿ", "ಬೇಳೆ", "1"]
+        );
     }
 
     #[test]
