@@ -96,12 +96,12 @@ mod tests {
     use tantivy::tokenizer::TextAnalyzer;
 
     use super::*;
-    use crate::analysis::KiranaTokenizer;
+    use crate::analysis::text_chain;
 
     #[test]
     fn tokens_become_keys_and_keyless_tokens_vanish() {
         let keys = |script| {
-            let mut analyzer = TextAnalyzer::builder(KiranaTokenizer::default())
+            let mut analyzer = TextAnalyzer::builder(text_chain())
                 .filter(PhoneticKeyFilter(script))
                 .build();
             let mut stream = analyzer.token_stream("Doodh 500 दूध");
