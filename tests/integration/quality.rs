@@ -60,7 +60,7 @@ fn the_judged_demo_set_stays_above_its_floors() {
 }
 
 /// BigBasket (the real catalog, when `../shared/data` is present), the shopping lists of
-/// both sets and the script shops: floors a little under today's figures, so a change that
+/// both sets, the script shops and the typing sets: floors a little under today's figures, so a change that
 /// lowers them fails here and must say why.
 #[test]
 fn the_real_catalog_lists_and_script_shops_stay_above_their_floors() {
@@ -86,10 +86,16 @@ fn the_real_catalog_lists_and_script_shops_stay_above_their_floors() {
     let shops = set("shops").expect("the shops ran");
     for script in ["tamil", "telugu", "kannada", "bengali", "devanagari"] {
         assert!(
-            class(shops, script) >= 0.84,
+            class(shops, script) >= 0.90,
             "{script} shop {:.3}",
             class(shops, script)
         );
+    }
+    // Suggestions: the typing targets show before they are fully typed.
+    for (catalog, outcomes) in &run.typing {
+        let found = outcomes.iter().filter(|o| o.found_early()).count() as f64;
+        let share = found / outcomes.len().max(1) as f64;
+        assert!(share >= 0.95, "{catalog} typing found {share:.3}");
     }
     let Some(bigbasket) = set("bigbasket") else {
         eprintln!(
@@ -99,13 +105,13 @@ fn the_real_catalog_lists_and_script_shops_stay_above_their_floors() {
         return;
     };
     assert!(
-        class(bigbasket, "overall") >= 0.80,
+        class(bigbasket, "overall") >= 0.83,
         "BigBasket {:.3}",
         class(bigbasket, "overall")
     );
     for name in CLASSES.into_iter().chain(["list"]) {
         assert!(
-            class(bigbasket, name) >= 0.74,
+            class(bigbasket, name) >= 0.80,
             "BigBasket {name} {:.3}",
             class(bigbasket, name)
         );
