@@ -224,7 +224,7 @@ fn search_one(
         .asked(in_words, parsed.prefer.first().copied());
     let filters = plan::Filters::new(request, &parsed);
     let want = request.offset + request.limit;
-    let brand = plan::spot_brand(snapshot, &parsed.terms);
+    let brand = plan::spot_brand_loosely(snapshot, &parsed);
     let mut relaxed = false;
     let cached = if is_plain_browse(&parsed, &filters, sort) && parsed.prefer.is_empty() {
         best_sellers(snapshot, want)?

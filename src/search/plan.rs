@@ -143,6 +143,35 @@ pub fn spot_brand(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
     None
 }
 
+/// [`spot_brand`], or for a message of one word that is no word of the catalog, the brand
+/// it is on its way to or misspells ("colg", "colgat" → colgate; "maggie" → maggi): the
+/// most carried brand among the word's candidates.
+pub fn spot_brand_loosely(snapshot: &Snapshot, parsed: &ParsedQuery) -> Option<String> {
+    if let Some(brand) = spot_brand(snapshot, &parsed.terms) {
+        return Some(brand);
+    }
+    let [term] = parsed.terms.as_slice() else {
+        return None;
+    };
+    if snapshot.words.get(term).is_some() || term.chars().count() < MIN_LOOSE_BRAND_CHARS {
+        return None;
+    }
+    snapshot
+        .words
+        .expand(term, parsed.last_is_prefix)
+        .into_iter()
+        .filter(|candidate| snapshot.has_term(snapshot.fields.brand_exact, &candidate.word))
+        .max_by(|a, b| {
+            a.doc_freq
+                .cmp(&b.doc_freq)
+                .then_with(|| b.word.cmp(&a.word))
+        })
+        .map(|candidate| candidate.word)
+}
+
+/// Fewest characters of a word that may stand for a brand it does not spell.
+const MIN_LOOSE_BRAND_CHARS: usize = 4;
+
 /// The whole query: one clause per slot. `None` when nothing can match: in a strict search, a
 /// slot that no product carries; in a relaxed one, no slot at all.
 pub fn text_query(
@@ -182,9 +211,12 @@ pub fn text_query(
 fn name_clause(snapshot: &Snapshot, slots: &[Slot], brand: Option<&str>) -> Option<Node> {
     let field = snapshot.fields.name_exact;
     let brand_words: Vec<&str> = brand.map_or(Vec::new(), |b| b.split(' ').collect());
+    // A lone word that is on its way to the brand or misspells it is the brand too
+    // ([`spot_brand_loosely`]).
+    let lone_brand = brand.is_some() && slots.len() == 1;
     let named: Vec<&Slot> = slots
         .iter()
-        .filter(|slot| !slot.terms.iter().all(|t| brand_words.contains(&t.as_str())))
+        .filter(|slot| !lone_brand && !slot.terms.iter().all(|t| brand_words.contains(&t.as_str())))
         .collect();
     if named.is_empty() {
         return brand.and_then(|brand| brand_clause(snapshot, brand, slots.len()));

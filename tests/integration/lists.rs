@@ -236,4 +236,10 @@ async fn a_brand_alone_finds_its_products_and_what_it_is_known_for_first() {
         let at = found.iter().position(|id| id == noodles).unwrap();
         assert!(at < ketchup, "{found:?}");
     }
+    // Misspelt or still being typed, it is the brand all the same.
+    for typed in ["maggie", "magg"] {
+        let body = search(&app, typed, "").await;
+        assert_eq!(body["understood"]["brand"], "maggi", "{typed}: {body}");
+        assert_ne!(ids(&body)[0], "maggi-ketchup", "{typed}");
+    }
 }
