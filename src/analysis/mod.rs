@@ -58,11 +58,22 @@ fn text_chain() -> PluralTokenizer<KiranaTokenizer> {
 
 /// Calls `sink` with each search token of `text`, in order.
 pub fn for_each_token(text: &str, mut sink: impl FnMut(&str)) {
-    let mut chain = text_chain();
-    let mut stream = chain.token_stream(text);
-    while stream.advance() {
-        sink(&stream.token().text);
+    // A query is analyzed many times over (parsing, lists, suggestions): each thread keeps
+    // one chain and its buffers. A sink that analyzes text itself gets a chain of its own.
+    thread_local! {
+        static CHAIN: std::cell::RefCell<PluralTokenizer<KiranaTokenizer>> =
+            std::cell::RefCell::new(text_chain());
     }
+    let mut run = |chain: &mut PluralTokenizer<KiranaTokenizer>| {
+        let mut stream = chain.token_stream(text);
+        while stream.advance() {
+            sink(&stream.token().text);
+        }
+    };
+    CHAIN.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut chain) => run(&mut chain),
+        Err(_) => run(&mut text_chain()),
+    });
 }
 
 /// The search tokens of `text`, in order.
