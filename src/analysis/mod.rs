@@ -56,6 +56,9 @@ fn text_chain() -> PluralTokenizer<KiranaTokenizer> {
     PluralFilter.transform(KiranaTokenizer::default())
 }
 
+/// Words that join two halves of a name ("Salt and Pepper", "Salt n Pepper"), as analyzed.
+pub const JOINING_WORDS: [&str; 4] = ["and", "aur", "और", "n"];
+
 /// Calls `sink` with each search token of `text`, in order.
 pub fn for_each_token(text: &str, mut sink: impl FnMut(&str)) {
     // A query is analyzed many times over (parsing, lists, suggestions): each thread keeps

@@ -250,8 +250,7 @@ impl Fields {
     }
 }
 
-/// Words that join two halves of a name ("Salt and Pepper").
-pub const JOINING_WORDS: [&str; 4] = ["and", "aur", "और", "n"];
+pub use crate::analysis::JOINING_WORDS;
 
 /// The title's words with its compounds cut in two, when it has any.
 fn decompounded(title: &str) -> Option<String> {

@@ -97,6 +97,7 @@ impl ParsedQuery {
         let (mut terms, mut fillers) = phrases.drop_fillers(tokens);
         fillers.extend(counted);
         fillers.extend(drop_item_counts(&mut terms));
+        fillers.extend(drop_joining_words(&mut terms));
         fillers.extend(intent_words);
         parsed.last_is_prefix = ends_inside_word && terms.last() == last_token.as_ref();
         parsed.terms = terms;
@@ -145,6 +146,21 @@ fn drop_pack_counts(tokens: &mut Vec<String>) -> Vec<String> {
         if analysis::quantity::parse_number(&tokens[at]).is_some() && is_count_word(&tokens[at + 1])
         {
             removed.extend(tokens.drain(at..at + 2));
+        } else {
+            at += 1;
+        }
+    }
+    removed
+}
+
+/// Removes "and", "aur", "n" between two product words: a message kept whole is one name
+/// ("salt and pepper chips"), which titles write with "&", "n" or "and" alike.
+fn drop_joining_words(terms: &mut Vec<String>) -> Vec<String> {
+    let mut removed = Vec::new();
+    let mut at = 1;
+    while at + 1 < terms.len() {
+        if analysis::JOINING_WORDS.contains(&terms[at].as_str()) {
+            removed.push(terms.remove(at));
         } else {
             at += 1;
         }
@@ -259,6 +275,23 @@ mod tests {
         assert_eq!(parsed.quantity, None, "two packs is no pack size");
         assert_eq!(ParsedQuery::parse("do box tea").terms, ["tea"]);
         assert_eq!(ParsedQuery::parse("packet soup").terms, ["packet", "soup"]);
+    }
+
+    #[test]
+    fn a_joining_word_between_product_words_need_not_match() {
+        assert_eq!(
+            ParsedQuery::parse("salt and pepper chips").terms,
+            ["salt", "pepper", "chip"]
+        );
+        assert_eq!(
+            ParsedQuery::parse("shampoo aur conditioner").terms,
+            ["shampoo", "conditioner"]
+        );
+        assert_eq!(
+            ParsedQuery::parse("and").terms,
+            ["and"],
+            "alone it is what was asked"
+        );
     }
 
     #[test]

@@ -26,12 +26,15 @@ const MAX_SHORTEST_CUT_COMBOS: u64 = 2;
 /// Most items a message is cut into; the rest stays with the last item.
 pub const MAX_ITEMS: usize = 10;
 
-/// The items of `message`, in order; one item when it is not a list.
-pub fn items(snapshot: &Snapshot, synonyms: &Synonyms, message: &str) -> Vec<String> {
+/// The items of `message`, in order; one item when it is not a list. The flag says whether
+/// an "and" was read as part of one product's name ("salt and pepper chips"): such a message
+/// is no list of juxtaposed names either.
+pub fn items(snapshot: &Snapshot, synonyms: &Synonyms, message: &str) -> (Vec<String>, bool) {
     let pieces = items::pieces(message);
     if pieces.len() < 2 {
-        return vec![message.to_string()];
+        return (vec![message.to_string()], false);
     }
+    let mut named_whole = false;
     let mut out: Vec<String> = Vec::new();
     for piece in &pieces {
         let merge = match out.last() {
@@ -40,7 +43,10 @@ pub fn items(snapshot: &Snapshot, synonyms: &Synonyms, message: &str) -> Vec<Str
             Some(_) if !has_product_words(&piece.text) => true,
             Some(previous) if !has_product_words(previous) => true,
             Some(previous) => {
-                piece.joint == Joint::Soft && is_one_name(snapshot, synonyms, previous, &piece.text)
+                let one = piece.joint == Joint::Soft
+                    && is_one_name(snapshot, synonyms, previous, &piece.text);
+                named_whole |= one;
+                one
             }
         };
         let full = out.len() >= MAX_ITEMS;
@@ -59,9 +65,9 @@ pub fn items(snapshot: &Snapshot, synonyms: &Synonyms, message: &str) -> Vec<Str
     }
     if out.len() < 2 {
         // One item after all: searched as typed.
-        return vec![message.to_string()];
+        return (vec![message.to_string()], named_whole);
     }
-    out
+    (out, named_whole)
 }
 
 /// Whether a piece names anything to search for, beyond fillers and a quantity.

@@ -174,11 +174,16 @@ pub fn search(
     request: &SearchRequest,
 ) -> Result<SearchResults> {
     let started = Instant::now();
-    let items = lists::items(snapshot, synonyms, &request.q);
+    let (items, named_whole) = lists::items(snapshot, synonyms, &request.q);
+    let split = if named_whole {
+        Split::Never
+    } else {
+        Split::Alone
+    };
     let mut results = if items.len() >= 2 {
         search_list(snapshot, synonyms, request, items)?
     } else {
-        match search_one(snapshot, synonyms, request, Split::Alone)? {
+        match search_one(snapshot, synonyms, request, split)? {
             One::Found(results) => *results,
             One::List(items) => search_list(snapshot, synonyms, request, items)?,
         }

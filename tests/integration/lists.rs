@@ -94,6 +94,11 @@ async fn a_product_named_with_and_stays_one_item() {
     let body = search(&app, "salt and pepper chips", "").await;
     assert!(body.get("items").is_none(), "{body}");
     assert_eq!(ids(&body)[0], "chips-salt-pepper");
+    // "and" joins the name; titles that write "&" or "n" need not carry it.
+    assert_eq!(
+        body["understood"]["terms"],
+        serde_json::json!(["salt", "pepper", "chip"])
+    );
     // One item with nothing to split is answered as before.
     let body = search(&app, "amul butter", "").await;
     assert!(body.get("items").is_none());
