@@ -28,8 +28,8 @@ pub use generation::{CatalogGeneration, Snapshot};
 pub use head::{lead_names, title_head, title_name_written, MAX_NAME_WORDS};
 pub use manifest::{Manifest, SCHEMA_VERSION};
 pub use schema::{
-    brand_key, brand_kind_key, build_schema, exact_key, product_quantity, weighted_text_fields,
-    Fields, BRAND_KIND_SEPARATOR,
+    brand_key, brand_kind_key, brand_sound, build_schema, exact_key, product_quantity,
+    weighted_text_fields, Fields, BRAND_KIND_SEPARATOR,
 };
 pub use words::{typo_budget, Candidate, MatchKind, WordDictionary};
 pub use writer::{Change, ChangeStats, GenerationBuilder};

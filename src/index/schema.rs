@@ -37,6 +37,9 @@ pub struct Fields {
     /// Adjacent words of the titles and the brand ("fruit nut" in "Fruit & Nut"), joining
     /// words skipped: whether "X and Y" is written as one name.
     pub pairs: Field,
+    /// The brand's sound with the brand, `"mgi > maggi"`: a brand written in another script
+    /// ("मैगी") is spotted by its phonetic key.
+    pub brand_sound: Field,
     /// What the titles start with before a qualifier ("ginger" for "Ginger - Organically
     /// Grown"), whole, where that is not a name already.
     pub lead_name: Field,
@@ -115,7 +118,8 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("category_exact", exact.clone());
     builder.add_text_field("pairs", exact.clone());
     builder.add_text_field("brand_kind", exact.clone());
-    builder.add_text_field("lead_name", exact);
+    builder.add_text_field("lead_name", exact.clone());
+    builder.add_text_field("brand_sound", exact);
     // Price and availability filter through the document table, never through the index.
     builder.add_f64_field("price", FAST);
     builder.add_u64_field("orderable", FAST);
@@ -148,6 +152,7 @@ impl Fields {
             pairs: get("pairs")?,
             brand_kind: get("brand_kind")?,
             lead_name: get("lead_name")?,
+            brand_sound: get("brand_sound")?,
             price: get("price")?,
             orderable: get("orderable")?,
             on_sale: get("on_sale")?,
@@ -216,6 +221,12 @@ impl Fields {
             if let Some(kind) = &kind {
                 doc.add_text(self.brand_kind, brand_kind_key(&brand_key(brand), kind));
             }
+            if let Some(sound) = brand_sound(&analysis::tokens(brand)) {
+                doc.add_text(
+                    self.brand_sound,
+                    format!("{sound}{BRAND_KIND_SEPARATOR}{}", brand_key(brand)),
+                );
+            }
         }
         for value in category_paths(product) {
             doc.add_text(self.category_exact, value);
@@ -257,6 +268,17 @@ fn decompounded(title: &str) -> Option<String> {
     let words = analysis::tokens(title);
     let cut = crate::analysis::lexicon::Lexicon::builtin().split_compounds(words.clone());
     (cut.len() > words.len()).then(|| cut.join(" "))
+}
+
+/// The phonetic keys of a brand's (or a message's) words, joined by spaces; `None` when a
+/// word has none.
+pub fn brand_sound(words: &[String]) -> Option<String> {
+    let keys: Option<Vec<String>> = words
+        .iter()
+        .map(|word| crate::analysis::phonetic::phonetic_key(word))
+        .collect();
+    keys.filter(|keys| !keys.is_empty())
+        .map(|keys| keys.join(" "))
 }
 
 /// The [`Fields::brand_kind`] term of a brand key and a kind as the feed writes it.

@@ -150,6 +150,9 @@ pub fn spot_brand_loosely(snapshot: &Snapshot, parsed: &ParsedQuery) -> Option<S
     if let Some(brand) = spot_brand(snapshot, &parsed.terms) {
         return Some(brand);
     }
+    if let Some(brand) = spot_brand_by_sound(snapshot, &parsed.terms) {
+        return Some(brand);
+    }
     let [term] = parsed.terms.as_slice() else {
         return None;
     };
@@ -167,6 +170,35 @@ pub fn spot_brand_loosely(snapshot: &Snapshot, parsed: &ParsedQuery) -> Option<S
                 .then_with(|| b.word.cmp(&a.word))
         })
         .map(|candidate| candidate.word)
+}
+
+/// The catalog brand that a run of Indic-script words (up to three) that neither the catalog
+/// nor the lexicon knows sounds like: "मैगी" is Maggi, "अमूल" Amul in a shop that writes
+/// English. When several brands sound alike, the one on the most products.
+fn spot_brand_by_sound(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
+    let indic = |term: &String| Script::of(term) == Script::Indic;
+    for len in (1..=terms.len().min(3)).rev() {
+        // Words the catalog or the lexicon knows are what they say ("दूध" is milk, whatever
+        // brand sounds like it).
+        let unknown = |run: &&[String]| {
+            run.iter()
+                .all(|t| indic(t) && snapshot.words.get(t).is_none())
+                && Synonyms::builtin()
+                    .lookup(run, 0, false)
+                    .is_none_or(|m| m.via != SynonymVia::Term)
+        };
+        for run in terms.windows(len).filter(unknown) {
+            let Some(sound) = crate::index::brand_sound(run) else {
+                continue;
+            };
+            let prefix = format!("{sound}{}", crate::index::BRAND_KIND_SEPARATOR);
+            let found = snapshot.terms_with_prefix(snapshot.fields.brand_sound, &prefix);
+            if let Some((term, _)) = found.into_iter().max_by_key(|&(_, n)| n) {
+                return Some(term[prefix.len()..].to_string());
+            }
+        }
+    }
+    None
 }
 
 /// Fewest characters of a word that may stand for a brand it does not spell.

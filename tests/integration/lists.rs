@@ -248,3 +248,35 @@ async fn a_brand_alone_finds_its_products_and_what_it_is_known_for_first() {
         assert_ne!(ids(&body)[0], "maggi-ketchup", "{typed}");
     }
 }
+
+#[tokio::test]
+async fn a_brand_written_in_devanagari_is_spotted_in_a_shop_that_writes_english() {
+    let app = TestApp::new();
+    let feed = concat!(
+        r#"{"id":"noodles","title":"Masala Noodles 70 g","brand":"Maggi","product_type":"Instant Food > Noodles","price":"14.00 INR"}"#,
+        "\n",
+        r#"{"id":"noodles-2","title":"Atta Noodles 280 g","brand":"Maggi","product_type":"Instant Food > Noodles","price":"60.00 INR"}"#,
+        "\n",
+        r#"{"id":"ketchup","title":"Rich Tomato Ketchup 1 kg","brand":"Maggi","product_type":"Sauces > Ketchup","price":"120.00 INR","popularity":900}"#,
+        "\n",
+        r#"{"id":"milk","title":"Toned Milk 500 ml","brand":"Amul","product_type":"Dairy > Milk","price":"27.00 INR"}"#,
+        "\n"
+    );
+    let reply = app
+        .replace("english", "application/x-ndjson", feed, "")
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let body = app
+        .get(&format!("/v1/catalogs/english/search?q={}", enc("मैगी")))
+        .await
+        .body;
+    assert_eq!(body["understood"]["brand"], "maggi", "{body}");
+    assert_eq!(ids(&body)[0], "noodles", "{body}");
+    // A word the lexicon knows is what it says, not a brand that sounds like it.
+    let body = app
+        .get(&format!("/v1/catalogs/english/search?q={}", enc("दूध")))
+        .await
+        .body;
+    assert!(body["understood"]["brand"].is_null(), "{body}");
+    assert_eq!(ids(&body)[0], "milk", "{body}");
+}
