@@ -131,16 +131,17 @@ fn slots<'a>(parsed: &'a ParsedQuery, synonyms: &'a Synonyms) -> Vec<Slot<'a>> {
 /// The catalog brand named in the message, if any: the longest run of terms (up to three)
 /// that is a brand of this catalog ("mother dairy", "amul").
 pub fn spot_brand(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
-    let field = snapshot.fields.brand_exact;
-    for len in (1..=terms.len().min(3)).rev() {
-        for run in terms.windows(len) {
-            let key = run.join(" ");
-            if snapshot.has_term(field, &key) {
-                return Some(key);
-            }
-        }
-    }
-    None
+    brand_runs(terms)
+        .map(|run| run.join(" "))
+        .find(|key| snapshot.has_term(snapshot.fields.brand_exact, key))
+}
+
+/// The runs of terms a brand may be written as, longest first (up to three words), each
+/// length from the left.
+fn brand_runs(terms: &[String]) -> impl Iterator<Item = &[String]> {
+    (1..=terms.len().min(3))
+        .rev()
+        .flat_map(move |len| terms.windows(len))
 }
 
 /// [`spot_brand`], or for a message of one word that is no word of the catalog, the brand
@@ -176,29 +177,22 @@ pub fn spot_brand_loosely(snapshot: &Snapshot, parsed: &ParsedQuery) -> Option<S
 /// nor the lexicon knows sounds like: "मैगी" is Maggi, "अमूल" Amul in a shop that writes
 /// English. When several brands sound alike, the one on the most products.
 fn spot_brand_by_sound(snapshot: &Snapshot, terms: &[String]) -> Option<String> {
-    let indic = |term: &String| Script::of(term) == Script::Indic;
-    for len in (1..=terms.len().min(3)).rev() {
-        // Words the catalog or the lexicon knows are what they say ("दूध" is milk, whatever
-        // brand sounds like it).
-        let unknown = |run: &&[String]| {
-            run.iter()
-                .all(|t| indic(t) && snapshot.words.get(t).is_none())
-                && Synonyms::builtin()
-                    .lookup(run, 0, false)
-                    .is_none_or(|m| m.via != SynonymVia::Term)
-        };
-        for run in terms.windows(len).filter(unknown) {
-            let Some(sound) = crate::index::brand_sound(run) else {
-                continue;
-            };
-            let prefix = format!("{sound}{}", crate::index::BRAND_KIND_SEPARATOR);
-            let found = snapshot.terms_with_prefix(snapshot.fields.brand_sound, &prefix);
-            if let Some((term, _)) = found.into_iter().max_by_key(|&(_, n)| n) {
-                return Some(term[prefix.len()..].to_string());
-            }
-        }
-    }
-    None
+    // Words the catalog or the lexicon knows are what they say ("दूध" is milk, whatever
+    // brand sounds like it).
+    let unknown = |run: &&[String]| {
+        run.iter()
+            .all(|t| Script::of(t) == Script::Indic && snapshot.words.get(t).is_none())
+            && Synonyms::builtin()
+                .lookup(run, 0, false)
+                .is_none_or(|m| m.via != SynonymVia::Term)
+    };
+    brand_runs(terms).filter(unknown).find_map(|run| {
+        let sound = crate::index::brand_sound(run)?;
+        let prefix = format!("{sound}{}", crate::index::BRAND_KIND_SEPARATOR);
+        let found = snapshot.terms_with_prefix(snapshot.fields.brand_sound, &prefix);
+        let (term, _) = found.into_iter().max_by_key(|&(_, n)| n)?;
+        Some(term[prefix.len()..].to_string())
+    })
 }
 
 /// Fewest characters of a word that may stand for a brand it does not spell.

@@ -212,8 +212,7 @@ impl Suggester {
                     .collect();
                 for (at, quality) in loose {
                     if self.has_words(at, &earlier) {
-                        let best = found.entry(at).or_insert(quality);
-                        *best = best.max(quality);
+                        self.add(&[at], quality, &mut found);
                     }
                 }
             }
@@ -303,8 +302,7 @@ impl Suggester {
                 .iter()
                 .any(|word| word.starts_with(last) && !earlier.iter().any(|e| **e == **word));
             if holds {
-                let best = found.entry(at).or_insert(quality);
-                *best = best.max(quality);
+                self.add(&[at], quality, found);
             }
         }
     }
