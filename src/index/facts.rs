@@ -107,6 +107,12 @@ impl IdColumn {
 pub struct DocTable {
     ids: Vec<IdColumn>,
     facts: Vec<Vec<DocFacts>>,
+    /// Each document's kind as a small ordinal (kinds numbered in the table, [`NO_KIND`] for
+    /// none): two bytes a product, apart from [`DocFacts`] so it costs no padding there.
+    kinds: Vec<Vec<u16>>,
+    /// The low 16 bits of each document's product name code: packs of one product share it,
+    /// and two names of one kind among a search's matches rarely collide.
+    names: Vec<Vec<u16>>,
     /// Popularity assumed for products that carry none: the catalog's median.
     pub neutral_popularity: f64,
 }
@@ -126,6 +132,8 @@ impl DocTable {
         Ok(DocTable {
             ids: ids.iter().map(|ids| IdColumn::from_ids(ids)).collect(),
             facts,
+            kinds: kind_table(searcher),
+            names: name_table(searcher),
             neutral_popularity,
         })
     }
@@ -138,17 +146,38 @@ impl DocTable {
             .unwrap_or("")
     }
 
+    /// The kind ordinal of a document ([`NO_KIND`] for none): equal for products of one
+    /// category path.
+    pub fn kind(&self, address: DocAddress) -> u16 {
+        self.kinds
+            .get(address.segment_ord as usize)
+            .and_then(|kinds| kinds.get(address.doc_id as usize))
+            .copied()
+            .unwrap_or(NO_KIND)
+    }
+
+    /// A code of the document's product name, the same for every pack of one product.
+    pub fn name(&self, address: DocAddress) -> u16 {
+        self.names
+            .get(address.segment_ord as usize)
+            .and_then(|names| names.get(address.doc_id as usize))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Whether the table has one segment of `max_doc` documents for each of `segments`.
     pub fn fits(&self, segments: &[u32]) -> bool {
         self.ids.len() == segments.len()
             && self.facts.len() == segments.len()
-            && segments
-                .iter()
-                .zip(&self.ids)
-                .zip(&self.facts)
-                .all(|((&max_doc, ids), facts)| {
-                    ids.ends.len() == max_doc as usize && facts.len() == max_doc as usize
-                })
+            && self.kinds.len() == segments.len()
+            && self.names.len() == segments.len()
+            && segments.iter().enumerate().all(|(at, &max_doc)| {
+                let max_doc = max_doc as usize;
+                self.ids[at].ends.len() == max_doc
+                    && self.facts[at].len() == max_doc
+                    && self.kinds[at].len() == max_doc
+                    && self.names[at].len() == max_doc
+            })
     }
 
     /// Bytes the table holds.
@@ -159,13 +188,62 @@ impl DocTable {
             .iter()
             .map(|f| f.capacity() * std::mem::size_of::<DocFacts>())
             .sum();
-        ids + facts
+        let kinds: usize = self
+            .kinds
+            .iter()
+            .chain(&self.names)
+            .map(|k| k.capacity() * 2)
+            .sum();
+        ids + facts + kinds
     }
 
     /// The facts of every document of segment `segment_ord`, by doc id.
     pub fn segment(&self, segment_ord: usize) -> &[DocFacts] {
         self.facts.get(segment_ord).map_or(&[], Vec::as_slice)
     }
+}
+
+/// The kind ordinal of a product without a category, or of a catalog's kinds beyond the
+/// 65,535th.
+pub const NO_KIND: u16 = u16::MAX;
+
+/// Every document's kind ordinal, by segment and doc id: the `kind` column's codes numbered
+/// in order of first appearance.
+fn kind_table(searcher: &Searcher) -> Vec<Vec<u16>> {
+    let mut ordinals: std::collections::HashMap<u64, u16> = Default::default();
+    u64_table(searcher, "kind", |code| {
+        let Some(code) = code else {
+            return NO_KIND;
+        };
+        let next = ordinals.len();
+        *ordinals
+            .entry(code)
+            .or_insert_with(|| u16::try_from(next).unwrap_or(NO_KIND))
+    })
+}
+
+/// Every document's name code, cut to 16 bits, by segment and doc id.
+fn name_table(searcher: &Searcher) -> Vec<Vec<u16>> {
+    u64_table(searcher, "name_code", |code| code.unwrap_or(0) as u16)
+}
+
+/// A u64 column's value of every document (`None` where it has none), mapped, by segment and
+/// doc id.
+fn u64_table<T>(
+    searcher: &Searcher,
+    name: &str,
+    mut map: impl FnMut(Option<u64>) -> T,
+) -> Vec<Vec<T>> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let column = segment.fast_fields().u64(name).ok();
+            (0..segment.max_doc())
+                .map(|doc| map(column.as_ref().and_then(|c| c.first(doc))))
+                .collect()
+        })
+        .collect()
 }
 
 /// Every document's product id, by segment and doc id. Looking an id up in the id column's

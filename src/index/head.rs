@@ -64,6 +64,32 @@ pub fn lead_names(title: &str, brand: Option<&str>) -> Vec<String> {
     names
 }
 
+/// Most words of each part of a "Kind - Variant" title that are read back as "Variant Kind".
+const MAX_INVERTED_WORDS: usize = 2;
+
+/// The name a "Kind - Variant" title gives when read the way shoppers say it: "green chilli"
+/// for "Chilli - Green, Organically Grown", "sesame oil" for "Oil - Sesame", "brown bread"
+/// for "Bread - Brown". Only for a kind and a first variant of at most two words each;
+/// `None` for titles of other forms.
+pub fn inverted_name(title: &str, brand: Option<&str>) -> Option<String> {
+    let brand_words = brand.map(analysis::tokens).unwrap_or_default();
+    let (outside, _) = split_parenthetical(title);
+    let (kind, variant) = outside.split_once(" - ")?;
+    let kind = name_of(&analysis::tokens(kind.split('/').next()?), &brand_words);
+    let variant = variant.split([',', '|', '–', '—', '/']).next()?;
+    let variant = name_of(&analysis::tokens(variant), &[]);
+    let short = |name: &str| (1..=MAX_INVERTED_WORDS).contains(&name.split(' ').count());
+    (!kind.is_empty() && !variant.is_empty() && short(&kind) && short(&variant))
+        .then(|| format!("{variant} {kind}"))
+}
+
+/// What a product is called whatever its pack: its title's words without the brand in front
+/// and pack sizes ("Amul Butter 500 g" → "butter"). The same for every pack of one product.
+pub fn product_name(title: &str, brand: Option<&str>) -> String {
+    let brand = brand.map(analysis::tokens).unwrap_or_default();
+    name_of(&analysis::tokens(title), &brand)
+}
+
 /// Names of more words than this are not kept: a message that long matches a product on its
 /// words, and whole long names would make most of a small catalog's name dictionary.
 pub const MAX_NAME_WORDS: usize = 4;
@@ -149,7 +175,7 @@ fn last_word(words: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{lead_names, title_head, title_names};
+    use super::{inverted_name, lead_names, product_name, title_head, title_names};
 
     #[test]
     fn the_part_before_a_qualifier_leads_the_title_but_names_nothing() {
@@ -162,6 +188,38 @@ mod tests {
         assert!(
             lead_names("Sugar/Sakkare - Castor", None).is_empty(),
             "alternatives before a qualifier are names already"
+        );
+    }
+
+    #[test]
+    fn a_kind_dash_variant_title_reads_back_the_way_shoppers_say_it() {
+        assert_eq!(
+            inverted_name("Chilli - Green, Organically Grown", Some("Fresho")).as_deref(),
+            Some("green chilli")
+        );
+        assert_eq!(
+            inverted_name("Oil - Sesame 1 L", None).as_deref(),
+            Some("sesame oil")
+        );
+        assert_eq!(
+            inverted_name("Toor/Arhar Dal - Desi", None).as_deref(),
+            Some("desi toor")
+        );
+        // Long variants and titles of other forms give none.
+        assert_eq!(inverted_name("Cardamom - Black Tea Bags", None), None);
+        assert_eq!(inverted_name("Amul Butter 500 g", Some("Amul")), None);
+        assert_eq!(inverted_name("Bread - 400 g", None), None);
+    }
+
+    #[test]
+    fn packs_of_one_product_share_its_name() {
+        assert_eq!(
+            product_name("Amul Butter 500 g", Some("Amul")),
+            product_name("Amul Butter 100 g", Some("Amul"))
+        );
+        assert_ne!(
+            product_name("Carrot - Sliced", None),
+            product_name("Carrot - Ooty", None)
         );
     }
 

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 /// Version of the schema and of the serving files; a generation written under another one is
 /// rebuilt from its stored products.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const MANIFEST_FILE: &str = "manifest.json";
 

@@ -23,7 +23,7 @@ pub mod upgrade;
 mod words;
 mod writer;
 
-pub use facts::{DocFacts, DocTable};
+pub use facts::{DocFacts, DocTable, NO_KIND};
 pub use generation::{CatalogGeneration, Snapshot};
 pub use head::{lead_names, title_head, title_name_written, MAX_NAME_WORDS};
 pub use manifest::{Manifest, SCHEMA_VERSION};

@@ -56,6 +56,12 @@ pub struct Fields {
     /// Pack size in base units (grams, millilitres, pieces) and which base.
     pub size_value: Field,
     pub size_unit: Field,
+    /// The product's kind (its whole category path) as a [`kind_code`]: what ranking groups
+    /// the matches by.
+    pub kind: Field,
+    /// The product's name whatever its pack ([`super::head::product_name`]) as a digest:
+    /// packs of one product count once when ranking weighs kinds.
+    pub name_code: Field,
     /// The product as JSON.
     pub stored: Field,
 }
@@ -127,6 +133,8 @@ pub fn build_schema() -> Schema {
     builder.add_f64_field("popularity", FAST);
     builder.add_f64_field("size_value", FAST);
     builder.add_u64_field("size_unit", FAST);
+    builder.add_u64_field("kind", FAST);
+    builder.add_u64_field("name_code", FAST);
     builder.add_text_field("stored", STORED);
     builder.build()
 }
@@ -159,6 +167,8 @@ impl Fields {
             popularity: get("popularity")?,
             size_value: get("size_value")?,
             size_unit: get("size_unit")?,
+            kind: get("kind")?,
+            name_code: get("name_code")?,
             stored: get("stored")?,
         })
     }
@@ -175,7 +185,11 @@ impl Fields {
         let kind = product.category_levels().last().cloned();
         let titles = std::iter::once(&product.title).chain(product.titles.values());
         let names = titles
-            .flat_map(|title| super::head::title_names(title, brand))
+            .flat_map(|title| {
+                let mut names = super::head::title_names(title, brand);
+                names.extend(super::head::inverted_name(title, brand));
+                names
+            })
             .chain(
                 kind.iter()
                     .flat_map(|kind| super::head::title_names(kind, None)),
@@ -255,6 +269,11 @@ impl Fields {
             doc.add_f64(self.size_value, quantity.value);
             doc.add_u64(self.size_unit, quantity.unit as u64);
         }
+        if let Some(code) = kind_code(product) {
+            doc.add_u64(self.kind, code);
+        }
+        let name = super::head::product_name(&product.title, product.brand.as_deref());
+        doc.add_u64(self.name_code, digest_code([name.as_str()]));
         let json = serde_json::to_string(product).expect("a product always serializes");
         doc.add_text(self.stored, json);
         doc
@@ -325,6 +344,32 @@ pub fn brand_key(text: &str) -> String {
     analysis::tokens(text).join(" ")
 }
 
+/// A stable code of the product's whole category path, normalized (the same kind however a
+/// feed spaces or cases it); `None` without a category. A digest rather than an ordinal, so
+/// that a product written by a later upsert gets the same code as its kind's others.
+pub fn kind_code(product: &Product) -> Option<u64> {
+    let levels: Vec<String> = product
+        .category_levels()
+        .into_iter()
+        .map(exact_key)
+        .collect();
+    (!levels.is_empty()).then(|| digest_code(levels.iter().map(String::as_str)))
+}
+
+/// The first eight bytes of the SHA-256 of `parts`, each ended by a unit separator: a code
+/// that stays the same across builds and releases (std's hasher promises neither).
+fn digest_code<'a>(parts: impl IntoIterator<Item = &'a str>) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part.as_bytes());
+        digest.update(b"\x1f");
+    }
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest.finalize()[..8]);
+    u64::from_le_bytes(bytes)
+}
+
 /// Every category level and every path prefix, as exact keys: `"dairy"`, `"dairy > milk"`.
 fn category_paths(product: &Product) -> Vec<String> {
     let levels: Vec<String> = product
@@ -347,6 +392,20 @@ fn category_paths(product: &Product) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kind_is_its_whole_category_path_however_written() {
+        let with = |path: &str| Product {
+            product_type: Some(path.into()),
+            ..Product::default()
+        };
+        let toned = kind_code(&with("Dairy > Milk & Cream > Toned Milk"));
+        assert!(toned.is_some());
+        assert_eq!(toned, kind_code(&with("dairy >  Milk & Cream>Toned Milk")));
+        assert_ne!(toned, kind_code(&with("Dairy > Milk & Cream")));
+        assert_ne!(toned, kind_code(&with("Dairy > Toned Milk > Milk & Cream")));
+        assert_eq!(kind_code(&Product::default()), None);
+    }
 
     #[test]
     fn category_filter_keys_cover_levels_and_prefixes() {

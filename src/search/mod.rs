@@ -439,10 +439,18 @@ fn ranked(
     execute::run(snapshot, matching, filters, |address, facts, score| {
         matches.push((address, facts, score));
     })?;
-    let ranker = ranker.anchored(matches.iter().map(|&(_, _, score)| score));
+    let ranker = ranker
+        .anchored(matches.iter().map(|&(_, _, score)| score))
+        .with_kinds(matches.iter().map(|&(address, _, score)| {
+            let docs = &snapshot.docs;
+            (docs.kind(address), docs.name(address), score)
+        }));
     Ok(matches
         .into_iter()
-        .map(|(address, facts, score)| (ranker.key(facts, score), address))
+        .map(|(address, facts, score)| {
+            let kind = snapshot.docs.kind(address);
+            (ranker.key(facts, kind, score), address)
+        })
         .collect())
 }
 

@@ -5,6 +5,7 @@
 //! candidates, its phonetic key and its synonyms; every slot must match, unless the search is
 //! relaxed, where more matched slots rank higher.
 
+use tantivy::schema::Field;
 use tantivy::Term;
 
 use super::execute::{bm25_idf, Matching, Node};
@@ -342,6 +343,11 @@ fn slot_clause(snapshot: &Snapshot, slot: &Slot) -> Option<Node> {
         if !typing_a_catalog_word {
             elsewhere.extend(phonetic_clause(snapshot, term));
         }
+        // An Indic word being typed meets Latin titles only by sound, so it completes by
+        // sound too: "बासम" is on its way to basmati (key bsm → bsmti).
+        if slot.as_prefix && Script::of(term) == Script::Indic {
+            elsewhere.extend(phonetic_prefix_clause(snapshot, term));
+        }
     } else {
         // Only the last word of a term can be still being typed ("mustard o").
         let last = slot.terms.len() - 1;
@@ -440,6 +446,41 @@ fn phonetic_clause(snapshot: &Snapshot, term: &str) -> Option<Node> {
                 PHONETIC_WEIGHT * PHONETIC_QUALITY / idf(doc_freq, docs),
                 doc_freq,
             ))
+        })
+        .collect();
+    Node::best(clauses, 0.0)
+}
+
+/// Keys of at least this many letters complete to longer keys; shorter ones would reach
+/// most of the catalog.
+const MIN_PHONETIC_PREFIX: usize = 3;
+
+/// At most this many longer keys, the most common first, stand in for a key being typed.
+const MAX_PHONETIC_COMPLETIONS: usize = 8;
+
+/// The keys that a word being typed is a prefix of, in either phonetic field, matched at
+/// prefix quality.
+fn phonetic_prefix_clause(snapshot: &Snapshot, term: &str) -> Option<Node> {
+    let key = phonetic_key(term).filter(|key| key.len() >= MIN_PHONETIC_PREFIX)?;
+    let fields = &snapshot.fields;
+    let docs = snapshot.searcher.num_docs().max(1);
+    let mut completions: Vec<(Field, String, u64)> = [fields.phonetic, fields.phonetic_latin]
+        .into_iter()
+        .flat_map(|field| {
+            snapshot
+                .terms_with_prefix(field, &key)
+                .into_iter()
+                .filter(|(longer, _)| longer.len() > key.len())
+                .map(move |(longer, doc_freq)| (field, longer, doc_freq))
+        })
+        .collect();
+    completions.sort_by_key(|c| std::cmp::Reverse(c.2));
+    completions.truncate(MAX_PHONETIC_COMPLETIONS);
+    let clauses = completions
+        .into_iter()
+        .map(|(field, longer, doc_freq)| {
+            let weight = PHONETIC_WEIGHT * PHONETIC_QUALITY * PREFIX_QUALITY;
+            Node::term(field, &longer, weight / idf(doc_freq, docs), doc_freq)
         })
         .collect();
     Node::best(clauses, 0.0)

@@ -25,6 +25,12 @@ const RELEVANCE_BUCKET_RATIO: f32 = 1.1;
 /// best: the shampoos, not a conditioner that mentions shampoo in passing.
 const RELEVANT_WITHIN: f32 = 1.6;
 
+/// Among equally relevant matches, those of the kinds most of the relevant matches are come
+/// first: "jeera" means the spice, though jeera rice carries the word as fully; "moong dal"
+/// the pulse before a namkeen of that name. A kind counts when it has at least this share of
+/// the most common kind's relevant matches.
+const KIND_SHARE: f32 = 0.5;
+
 /// Result order asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,6 +76,8 @@ pub struct RankKey {
     preference: f32,
     primary: f32,
     size_match: u8,
+    /// 1 for a product of a kind most relevant matches are, else 0.
+    kind_fit: u8,
     secondary: f32,
     /// `u32::MAX - id_rank`, so smaller ids rank first; no two products share it.
     id_rev: u32,
@@ -93,6 +101,8 @@ pub struct Ranker {
     prefer: Option<Preference>,
     /// The best text score among the matches: relevance buckets count down from it.
     best_text: f32,
+    /// The kinds most relevant matches are ([`Ranker::with_kinds`]).
+    favoured: Vec<u16>,
 }
 
 impl Ranker {
@@ -105,6 +115,7 @@ impl Ranker {
             among_relevant: false,
             prefer: None,
             best_text: 1.0,
+            favoured: Vec::new(),
         }
     }
 
@@ -124,8 +135,43 @@ impl Ranker {
         self
     }
 
+    /// Counts the kinds of the relevant matches (those within [`RELEVANT_WITHIN`] of the
+    /// best, anchored first), given as (kind, product name, score): each kind by the
+    /// different products it has among them, so that one snack sold by twenty brands
+    /// ("Banana Chips") does not outvote the fruit. The kinds with at least [`KIND_SHARE`] of
+    /// the most common one's count are favoured among equals.
+    pub fn with_kinds(mut self, matches: impl Iterator<Item = (u16, u16, f32)>) -> Ranker {
+        if !self.has_text {
+            return self;
+        }
+        let mut products: Vec<u32> = matches
+            .filter(|&(kind, _, score)| {
+                kind != crate::index::NO_KIND
+                    && self.best_text / text_score(score).max(1e-3) <= RELEVANT_WITHIN
+            })
+            .map(|(kind, name, _)| (u32::from(kind) << 16) | u32::from(name))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
+        let mut counts: Vec<(u16, u32)> = Vec::new();
+        for product in products {
+            let kind = (product >> 16) as u16;
+            match counts.last_mut() {
+                Some((last, count)) if *last == kind => *count += 1,
+                _ => counts.push((kind, 1)),
+            }
+        }
+        let most = counts.iter().map(|&(_, count)| count).max().unwrap_or(0);
+        self.favoured = counts
+            .into_iter()
+            .filter(|&(_, count)| count as f32 >= most as f32 * KIND_SHARE)
+            .map(|(kind, _)| kind)
+            .collect();
+        self
+    }
+
     /// The hit's sort key.
-    pub fn key(&self, facts: &DocFacts, score: f32) -> RankKey {
+    pub fn key(&self, facts: &DocFacts, kind: u16, score: f32) -> RankKey {
         let coverage = (score / COVERAGE_SCORE) as u32;
         let text = text_score(score);
         let below_best = self.best_text / text.max(1e-3);
@@ -157,6 +203,7 @@ impl Ranker {
             preference,
             primary,
             size_match: size_match as u8,
+            kind_fit: self.favoured.contains(&kind) as u8,
             secondary,
             id_rev: u32::MAX - facts.id_rank,
             score: if self.has_text { score } else { popularity },
@@ -191,19 +238,19 @@ mod tests {
     #[test]
     fn more_matched_words_beat_a_better_text_score() {
         let ranker = Ranker::new(Sort::Relevance, None, true);
-        let two_words = ranker.key(&facts(1, 1.0), 2.0 * COVERAGE_SCORE + 0.5);
-        let one_word = ranker.key(&facts(2, 1.0), COVERAGE_SCORE + 9.0);
+        let two_words = ranker.key(&facts(1, 1.0), 0, 2.0 * COVERAGE_SCORE + 0.5);
+        let one_word = ranker.key(&facts(2, 1.0), 0, COVERAGE_SCORE + 9.0);
         assert_eq!(compare(&two_words, &one_word), Ordering::Less);
     }
 
     #[test]
     fn near_equal_matches_rank_by_popularity_then_id() {
         let ranker = Ranker::new(Sort::Relevance, None, true);
-        let popular = ranker.key(&facts(9, 50.0), 4.0);
-        let rare = ranker.key(&facts(1, 5.0), 4.01);
+        let popular = ranker.key(&facts(9, 50.0), 0, 4.0);
+        let rare = ranker.key(&facts(1, 5.0), 0, 4.01);
         assert_eq!(compare(&popular, &rare), Ordering::Less);
-        let first = ranker.key(&facts(1, 5.0), 4.0);
-        let second = ranker.key(&facts(2, 5.0), 4.0);
+        let first = ranker.key(&facts(1, 5.0), 0, 4.0);
+        let second = ranker.key(&facts(2, 5.0), 0, 4.0);
         let ranked = best(vec![(second, "b"), (first, "a")], 2);
         assert_eq!(
             ranked.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
@@ -232,11 +279,50 @@ mod tests {
         );
         let ranked = best(
             vec![
-                (ranker.key(&one_kg, 4.0), "1kg"),
-                (ranker.key(&five_kg, 4.0), "5kg"),
+                (ranker.key(&one_kg, 0, 4.0), "1kg"),
+                (ranker.key(&five_kg, 0, 4.0), "5kg"),
             ],
             1,
         );
         assert_eq!(ranked[0].1, "5kg");
+    }
+
+    /// A ranker over equally scored matches given as (kind, product name).
+    fn ranker_over(matches: &[(u16, u16)]) -> Ranker {
+        Ranker::new(Sort::Relevance, None, true)
+            .anchored([4.0].into_iter())
+            .with_kinds(matches.iter().map(|&(kind, name)| (kind, name, 4.0)))
+    }
+
+    #[test]
+    fn among_equals_the_kind_most_products_are_comes_first() {
+        // "jeera": three whole spices and one jeera rice match as well; the rice, more
+        // popular, would otherwise come first.
+        let (spice, rice) = (1u16, 2u16);
+        let ranker = ranker_over(&[(spice, 10), (spice, 11), (spice, 12), (rice, 20)]);
+        let jeera_rice = ranker.key(&facts(1, 90.0), rice, 4.0);
+        let whole_jeera = ranker.key(&facts(2, 10.0), spice, 4.0);
+        assert_eq!(compare(&whole_jeera, &jeera_rice), Ordering::Less);
+        // A better text match still wins whatever its kind.
+        let named_rice = ranker.key(&facts(3, 1.0), rice, 8.0);
+        assert_eq!(compare(&named_rice, &whole_jeera), Ordering::Less);
+    }
+
+    #[test]
+    fn packs_of_one_product_count_once_for_its_kind() {
+        // Twenty packs of one banana chips do not outvote three kinds of banana.
+        let (fruit, chips) = (1u16, 2u16);
+        let mut matches = vec![(fruit, 1u16), (fruit, 2), (fruit, 4)];
+        matches.extend(std::iter::repeat_n((chips, 3u16), 20));
+        let ranker = ranker_over(&matches);
+        let chips_pack = ranker.key(&facts(1, 90.0), chips, 4.0);
+        let banana = ranker.key(&facts(2, 10.0), fruit, 4.0);
+        assert_eq!(compare(&banana, &chips_pack), Ordering::Less);
+        // Against two kinds of banana, one product is half as many: both kinds are
+        // favoured, and popularity orders them.
+        let ranker = ranker_over(&matches[1..]);
+        let chips_pack = ranker.key(&facts(1, 90.0), chips, 4.0);
+        let banana = ranker.key(&facts(2, 10.0), fruit, 4.0);
+        assert_eq!(compare(&chips_pack, &banana), Ordering::Less);
     }
 }

@@ -291,3 +291,114 @@ async fn a_word_being_typed_completes_before_it_sounds_like_another() {
     assert_eq!(app.search_ids("shop", "q=colg").await[0], "toothpaste");
     assert_eq!(app.search_ids("shop", "q=haldir").await[0], "bhujia");
 }
+
+/// A shop that sells a word as a spice, as a rice named after it and as packs of one snack
+/// by many brands: what the word means is the kind most of its products are.
+async fn spice_shop() -> TestApp {
+    let app = TestApp::new();
+    let mut feed = String::new();
+    let mut add = |id: &str, title: &str, brand: &str, kind: &str, popularity: u32| {
+        feed.push_str(&format!(
+            r#"{{"id":"{id}","title":"{title}","brand":"{brand}","product_type":"{kind}","price":"50.00 INR","popularity":{popularity}}}"#
+        ));
+        feed.push('\n');
+    };
+    add(
+        "jeera-rice",
+        "Jeera Rice 1 kg",
+        "Daawat",
+        "Staples > Rice",
+        900,
+    );
+    add(
+        "jeera-seeds",
+        "Jeera Seeds 100 g",
+        "Catch",
+        "Staples > Spices",
+        10,
+    );
+    add(
+        "jeera-organic",
+        "Organic Jeera 100 g",
+        "Earthon",
+        "Staples > Spices",
+        10,
+    );
+    add(
+        "jeera-sabut",
+        "Jeera Sabut 200 g",
+        "bb Popular",
+        "Staples > Spices",
+        10,
+    );
+    add(
+        "chilli-fresh",
+        "Chilli - Green, Organically Grown",
+        "Fresho",
+        "Vegetables > Fresh",
+        1,
+    );
+    add(
+        "chilli-sauce",
+        "Green Chilli Sauce",
+        "Ching's",
+        "Sauces > Chilli Sauce",
+        900,
+    );
+    add(
+        "basmati",
+        "Basmati Rice 5 kg",
+        "India Gate",
+        "Staples > Rice",
+        10,
+    );
+    let reply = app
+        .replace("spices", "application/x-ndjson", feed, "")
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    app
+}
+
+#[tokio::test]
+async fn among_equal_matches_the_kind_most_products_are_comes_first() {
+    let app = spice_shop().await;
+    // Four products carry "jeera" alike; three are the spice, so the spice comes before
+    // the rice that sells far better.
+    let found = app.search_ids("spices", "q=jeera").await;
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert_eq!(
+        found.last().map(String::as_str),
+        Some("jeera-rice"),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_kind_dash_variant_title_is_named_the_way_shoppers_say_it() {
+    let app = spice_shop().await;
+    // "Chilli - Green" is a green chilli, ahead of a popular sauce that writes the words
+    // in that order.
+    let found = app
+        .search_ids("spices", &format!("q={}", enc("green chilli ")))
+        .await;
+    assert_eq!(found[0], "chilli-fresh", "{found:?}");
+}
+
+#[tokio::test]
+async fn a_devanagari_word_being_typed_completes_by_sound() {
+    let app = spice_shop().await;
+    // बासम is on its way to बासमती; the shop writes it in English.
+    let found = app
+        .search_ids("spices", &format!("q={}", enc("बासम")))
+        .await;
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("basmati"),
+        "{found:?}"
+    );
+    // Typed to the end, the word is no prefix and must be said whole.
+    let found = app
+        .search_ids("spices", &format!("q={}", enc("बासम ")))
+        .await;
+    assert!(!found.contains(&"basmati".to_string()), "{found:?}");
+}
