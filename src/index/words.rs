@@ -84,6 +84,26 @@ fn automaton_builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
 /// Word → document frequency, as an fst.
 pub struct WordDictionary {
     map: Map<Vec<u8>>,
+    /// Unique among the dictionaries of this process: what the typo memo is keyed by.
+    id: u64,
+}
+
+/// Typo candidates kept per thread: one message asks the same word's typos more than once
+/// (spotting a brand, then searching the word; counting a list's items, then searching
+/// them), and a Levenshtein automaton of two edits costs more to build than the rest of a
+/// lookup.
+const TYPO_MEMO: usize = 8;
+
+thread_local! {
+    /// The last [`TYPO_MEMO`] typo lookups: (dictionary id, word, candidates).
+    static TYPOS: std::cell::RefCell<std::collections::VecDeque<(u64, String, Vec<Candidate>)>> =
+        Default::default();
+}
+
+/// A new dictionary's id.
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl WordDictionary {
@@ -114,13 +134,13 @@ impl WordDictionary {
             .map(|(word, (freq, fields))| (word, pack(freq, fields)));
         let map =
             Map::from_iter(packed).map_err(|err| Error::internal(format!("word fst: {err}")))?;
-        Ok(WordDictionary { map })
+        Ok(WordDictionary { map, id: next_id() })
     }
 
     /// The dictionary stored as `bytes` by [`as_bytes`](Self::as_bytes).
     pub fn from_bytes(bytes: Vec<u8>) -> Result<WordDictionary> {
         let map = Map::new(bytes).map_err(|err| Error::internal(format!("word fst: {err}")))?;
-        Ok(WordDictionary { map })
+        Ok(WordDictionary { map, id: next_id() })
     }
 
     /// The fst's bytes.
@@ -245,33 +265,42 @@ impl WordDictionary {
         found
     }
 
+    /// [`find_typos`](Self::find_typos), remembered per thread for the last few words.
     fn typo_candidates(&self, word: &str) -> Vec<Candidate> {
+        let known = TYPOS.with(|memo| {
+            memo.borrow()
+                .iter()
+                .find(|(id, seen, _)| *id == self.id && seen == word)
+                .map(|(_, _, found)| found.clone())
+        });
+        if let Some(found) = known {
+            return found;
+        }
+        let found = self.find_typos(word);
+        TYPOS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.len() == TYPO_MEMO {
+                memo.pop_front();
+            }
+            memo.push_back((self.id, word.to_string(), found.clone()));
+        });
+        found
+    }
+
+    /// Words within `word`'s typo budget, closest and most common first.
+    fn find_typos(&self, word: &str) -> Vec<Candidate> {
         let budget = typo_budget(word);
+        let Some(first) = word.chars().next() else {
+            return Vec::new();
+        };
         if budget == 0 {
             return Vec::new();
         }
         let dfa = automaton_builder(budget).build_dfa(word);
-        let first = word.chars().next();
-        let rest = &word[first.map_or(0, char::len_utf8)..];
-        let mut stream = self.map.search(&dfa).into_stream();
         let mut found = Vec::new();
-        while let Some((key, value)) = stream.next() {
-            let (doc_freq, fields) = unpack(value);
-            let Ok(candidate) = std::str::from_utf8(key) else {
-                continue;
-            };
-            let Some(distance) = final_distance(&dfa, key) else {
-                continue;
-            };
-            let mut chars = candidate.chars();
-            let same_first = chars.next() == first;
-            // A first-letter edit costs two: with a budget of two, the rest must be exact.
-            let allowed = if same_first {
-                distance <= budget
-            } else {
-                budget >= 2 && chars.as_str() == rest
-            };
-            if allowed && distance > 0 {
+        let mut keep = |key: &[u8], value: u64, distance: u8| {
+            if let Ok(candidate) = std::str::from_utf8(key) {
+                let (doc_freq, fields) = unpack(value);
                 found.push(Candidate {
                     word: candidate.to_string(),
                     kind: MatchKind::Typo,
@@ -279,6 +308,27 @@ impl WordDictionary {
                     doc_freq,
                     fields,
                 });
+            }
+        };
+        // Words that start as the typed word does, within the budget: only that first
+        // letter's part of the dictionary is walked, a twentieth of it or less.
+        let mut low = [0u8; 4];
+        let low = first.encode_utf8(&mut low).as_bytes();
+        let mut high = low.to_vec();
+        *high.last_mut().expect("a char has a byte") += 1;
+        let mut stream = self.map.search(&dfa).ge(low).lt(&high).into_stream();
+        while let Some((key, value)) = stream.next() {
+            match final_distance(&dfa, key) {
+                Some(distance) if distance > 0 => keep(key, value, distance),
+                _ => {}
+            }
+        }
+        // A first-letter edit costs two: with a budget of two, the rest must be exact.
+        if budget >= 2 {
+            let rest = &word[first.len_utf8()..];
+            let mut stream = self.map.search(OtherFirstThen { first, rest }).into_stream();
+            while let Some((key, value)) = stream.next() {
+                keep(key, value, 1);
             }
         }
         found.sort_by(|a, b| {
@@ -289,6 +339,72 @@ impl WordDictionary {
         });
         found.truncate(MAX_TYPO_CANDIDATES);
         found
+    }
+}
+
+/// Words of one character other than `first`, then exactly `rest`: the typed word with its
+/// first letter replaced. A hand-written automaton because neither fst nor
+/// levenshtein_automata has one for an edit at a fixed place.
+struct OtherFirstThen<'a> {
+    first: char,
+    rest: &'a str,
+}
+
+/// Where [`OtherFirstThen`] is in a key.
+#[derive(Clone, Copy)]
+enum FirstThen {
+    /// The first character's bytes read so far.
+    First { read: [u8; 4], len: u8 },
+    /// Bytes of `rest` matched.
+    Rest(usize),
+    Dead,
+}
+
+impl Automaton for OtherFirstThen<'_> {
+    type State = FirstThen;
+
+    fn start(&self) -> FirstThen {
+        FirstThen::First {
+            read: [0; 4],
+            len: 0,
+        }
+    }
+
+    fn is_match(&self, state: &FirstThen) -> bool {
+        matches!(*state, FirstThen::Rest(at) if at == self.rest.len())
+    }
+
+    fn can_match(&self, state: &FirstThen) -> bool {
+        !matches!(state, FirstThen::Dead)
+    }
+
+    fn accept(&self, state: &FirstThen, byte: u8) -> FirstThen {
+        match *state {
+            FirstThen::First { mut read, len } => {
+                read[len as usize] = byte;
+                let len = len as usize + 1;
+                let Ok(text) = std::str::from_utf8(&read[..len]) else {
+                    // Not a whole character yet (or never one: four bytes at most).
+                    return if len < 4 {
+                        FirstThen::First {
+                            read,
+                            len: len as u8,
+                        }
+                    } else {
+                        FirstThen::Dead
+                    };
+                };
+                if text.starts_with(self.first) {
+                    FirstThen::Dead
+                } else {
+                    FirstThen::Rest(0)
+                }
+            }
+            FirstThen::Rest(at) if self.rest.as_bytes().get(at) == Some(&byte) => {
+                FirstThen::Rest(at + 1)
+            }
+            FirstThen::Rest(_) | FirstThen::Dead => FirstThen::Dead,
+        }
     }
 }
 

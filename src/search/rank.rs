@@ -30,6 +30,8 @@ const RELEVANT_WITHIN: f32 = 1.6;
 /// the pulse before a namkeen of that name. A kind counts when it has at least this share of
 /// the most common kind's relevant matches.
 const KIND_SHARE: f32 = 0.5;
+/// Most relevant matches whose kinds are counted; beyond, an even sample of them.
+const MAX_KIND_SAMPLE: usize = 512;
 
 /// Result order asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -65,20 +67,21 @@ impl From<crate::query::Order> for Sort {
     }
 }
 
-/// Sort key of a hit: compared field by field, greater is better.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+/// Sort key of a hit, greater is better: its parts, most significant first, packed into
+/// integers so that comparing two keys is two integer comparisons (a search compares
+/// thousands of keys to find its page). The parts, in order:
+/// - how many of the message's words it matched (16 bits);
+/// - orderable now (1 bit);
+/// - among the relevant, when the message asked for an order or a preference (1 bit);
+/// - how well it meets the message's preference (an `f32`);
+/// - the primary order: the relevance bucket, or the asked sort's value (an `f32`);
+/// - the asked pack size (1 bit);
+/// - of a kind most relevant matches are (1 bit);
+/// - the secondary order: popularity, or the text score (an `f32`);
+/// - then smaller product ids first.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankKey {
-    coverage: u32,
-    orderable: u8,
-    /// 1 among the relevant when the message asked for an order or a preference, else 0.
-    tier: u8,
-    /// How well the product meets the message's preference (0 without one).
-    preference: f32,
-    primary: f32,
-    size_match: u8,
-    /// 1 for a product of a kind most relevant matches are, else 0.
-    kind_fit: u8,
-    secondary: f32,
+    order: u128,
     /// `u32::MAX - id_rank`, so smaller ids rank first; no two products share it.
     id_rev: u32,
     /// The text score shown to clients.
@@ -87,7 +90,17 @@ pub struct RankKey {
 
 /// Orders two keys best first.
 pub fn compare(a: &RankKey, b: &RankKey) -> Ordering {
-    b.partial_cmp(a).unwrap_or(Ordering::Equal)
+    (b.order, b.id_rev).cmp(&(a.order, a.id_rev))
+}
+
+/// An `f32`'s bits, mapped so that unsigned order is numeric order (NaN at the ends).
+fn ordered(value: f32) -> u128 {
+    let bits = value.to_bits();
+    u128::from(if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    })
 }
 
 /// Computes a hit's [`RankKey`] from its text score and the snapshot's facts about it.
@@ -151,6 +164,12 @@ impl Ranker {
             })
             .map(|(kind, name, _)| (u32::from(kind) << 16) | u32::from(name))
             .collect();
+        // Many matches are counted from an even sample across them: the shares stay, the
+        // sort below stays small.
+        if products.len() > MAX_KIND_SAMPLE {
+            let step = products.len().div_ceil(MAX_KIND_SAMPLE);
+            products = products.into_iter().step_by(step).collect();
+        }
         products.sort_unstable();
         products.dedup();
         let mut counts: Vec<(u16, u32)> = Vec::new();
@@ -175,7 +194,14 @@ impl Ranker {
         let coverage = (score / COVERAGE_SCORE) as u32;
         let text = text_score(score);
         let below_best = self.best_text / text.max(1e-3);
-        let bucketed = -(below_best.ln() / RELEVANCE_BUCKET_RATIO.ln()).floor();
+        let steps = below_best.ln() / RELEVANCE_BUCKET_RATIO.ln();
+        // Steps from the best are not negative when anchored at the best: truncating is
+        // flooring then, without a libm call.
+        let bucketed = -if steps >= 0.0 {
+            (steps as u32) as f32
+        } else {
+            steps.floor()
+        };
         let popularity = facts.popularity;
         let size_match = match (self.quantity, facts.size()) {
             (Some(wanted), Some(size)) => wanted.same_size(&size),
@@ -196,15 +222,16 @@ impl Ranker {
             Sort::PriceAsc => (price().map_or(f32::MIN, |p| -p), text),
             Sort::PriceDesc => (price().unwrap_or(f32::MIN), text),
         };
+        let order = u128::from(coverage.min(u32::from(u16::MAX))) << 112
+            | u128::from(facts.orderable) << 111
+            | u128::from(tier) << 110
+            | ordered(preference) << 78
+            | ordered(primary) << 46
+            | u128::from(size_match) << 45
+            | u128::from(self.favoured.contains(&kind)) << 44
+            | ordered(secondary) << 12;
         RankKey {
-            coverage,
-            orderable: facts.orderable as u8,
-            tier,
-            preference,
-            primary,
-            size_match: size_match as u8,
-            kind_fit: self.favoured.contains(&kind) as u8,
-            secondary,
+            order,
             id_rev: u32::MAX - facts.id_rank,
             score: if self.has_text { score } else { popularity },
         }
@@ -213,7 +240,8 @@ impl Ranker {
 
 /// A score without the coverage a relaxed search adds.
 fn text_score(score: f32) -> f32 {
-    score - (score / COVERAGE_SCORE).floor() * COVERAGE_SCORE
+    // Scores are never negative, so truncating is flooring (and no libm call).
+    score - ((score / COVERAGE_SCORE) as u32) as f32 * COVERAGE_SCORE
 }
 
 /// The best `want` of `hits`, best first.
