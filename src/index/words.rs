@@ -326,7 +326,10 @@ impl WordDictionary {
         // A first-letter edit costs two: with a budget of two, the rest must be exact.
         if budget >= 2 {
             let rest = &word[first.len_utf8()..];
-            let mut stream = self.map.search(OtherFirstThen { first, rest }).into_stream();
+            let mut stream = self
+                .map
+                .search(OtherFirstThen { first, rest })
+                .into_stream();
             while let Some((key, value)) = stream.next() {
                 keep(key, value, 1);
             }
@@ -354,7 +357,10 @@ struct OtherFirstThen<'a> {
 #[derive(Clone, Copy)]
 enum FirstThen {
     /// The first character's bytes read so far.
-    First { read: [u8; 4], len: u8 },
+    First {
+        read: [u8; 4],
+        len: u8,
+    },
     /// Bytes of `rest` matched.
     Rest(usize),
     Dead,
