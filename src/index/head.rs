@@ -76,7 +76,7 @@ pub fn inverted_name(title: &str, brand: Option<&str>) -> Option<String> {
     let (outside, _) = split_parenthetical(title);
     let (kind, variant) = outside.split_once(" - ")?;
     let kind = name_of(&analysis::tokens(kind.split('/').next()?), &brand_words);
-    let variant = variant.split([',', '|', '–', '—', '/']).next()?;
+    let variant = variant.split(QUALIFIER_MARKS).next()?.split('/').next()?;
     let variant = name_of(&analysis::tokens(variant), &[]);
     let short = |name: &str| (1..=MAX_INVERTED_WORDS).contains(&name.split(' ').count());
     (!kind.is_empty() && !variant.is_empty() && short(&kind) && short(&variant))
@@ -125,10 +125,13 @@ pub fn title_names(title: &str, brand: Option<&str>) -> Vec<String> {
     names
 }
 
+/// Marks after which a title qualifies what it named, besides " - ".
+const QUALIFIER_MARKS: [char; 4] = [',', '|', '–', '—'];
+
 /// The part of a title before its qualifiers: in "Tomato - Hybrid, Organically Grown" what
 /// comes after a dash or comma qualifies.
 fn before_qualifier(title: &str) -> &str {
-    let first = title.split([',', '|', '–', '—']).next().unwrap_or(title);
+    let first = title.split(QUALIFIER_MARKS).next().unwrap_or(title);
     first.split(" - ").next().unwrap_or(first)
 }
 

@@ -435,22 +435,21 @@ fn ranked(
     filters: &plan::Filters,
     ranker: rank::Ranker,
 ) -> Result<Vec<(rank::RankKey, DocAddress)>> {
+    let docs = &snapshot.docs;
     let mut matches = Vec::new();
     execute::run(snapshot, matching, filters, |address, facts, score| {
-        matches.push((address, facts, score));
+        matches.push((address, facts, score, docs.kind(address)));
     })?;
     let ranker = ranker
-        .anchored(matches.iter().map(|&(_, _, score)| score))
-        .with_kinds(matches.iter().map(|&(address, _, score)| {
-            let docs = &snapshot.docs;
-            (docs.kind(address), docs.name(address), score)
-        }));
+        .anchored(matches.iter().map(|&(_, _, score, _)| score))
+        .with_kinds(
+            matches
+                .iter()
+                .map(|&(address, _, score, kind)| (kind, docs.name(address), score)),
+        );
     Ok(matches
         .into_iter()
-        .map(|(address, facts, score)| {
-            let kind = snapshot.docs.kind(address);
-            (ranker.key(facts, kind, score), address)
-        })
+        .map(|(address, facts, score, kind)| (ranker.key(facts, kind, score), address))
         .collect())
 }
 

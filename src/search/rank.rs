@@ -159,8 +159,7 @@ impl Ranker {
         }
         let mut products: Vec<u32> = matches
             .filter(|&(kind, _, score)| {
-                kind != crate::index::NO_KIND
-                    && self.best_text / text_score(score).max(1e-3) <= RELEVANT_WITHIN
+                kind != crate::index::NO_KIND && self.below_best(score) <= RELEVANT_WITHIN
             })
             .map(|(kind, name, _)| (u32::from(kind) << 16) | u32::from(name))
             .collect();
@@ -189,11 +188,16 @@ impl Ranker {
         self
     }
 
+    /// How many times the best text score a match's is below it (1 for the best).
+    fn below_best(&self, score: f32) -> f32 {
+        self.best_text / text_score(score).max(1e-3)
+    }
+
     /// The hit's sort key.
     pub fn key(&self, facts: &DocFacts, kind: u16, score: f32) -> RankKey {
         let coverage = (score / COVERAGE_SCORE) as u32;
         let text = text_score(score);
-        let below_best = self.best_text / text.max(1e-3);
+        let below_best = self.below_best(score);
         let steps = below_best.ln() / RELEVANCE_BUCKET_RATIO.ln();
         // Steps from the best are not negative when anchored at the best: truncating is
         // flooring then, without a libm call.
